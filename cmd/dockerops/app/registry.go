@@ -1,0 +1,97 @@
+package app
+
+import (
+	"slices"
+)
+
+var (
+	keyConf     = Key{"conf", kindString, "run conf file to use instead of run.conf"}
+	keyInstance = Key{"instance", kindString, "instance name"}
+	keyGroup    = Key{"group", kindString, "only the instances of this run.conf group"}
+	keyHost     = Key{"host", kindString, "a host of hosts.conf: act on its remote engine"}
+	keyParallel = Key{"parallel", kindCount, "how many engine operations run at once (default 8)"}
+	keyFormat   = Key{"format", kindString, "output format: table (default) or json"}
+	keyForce    = Key{"force", kindBool, "do not ask for confirmation"}
+	keyTimeout  = Key{"timeout", kindNumber, "grace before a container is killed (default 10)"}
+
+	// overrideKeys are the run.conf keys a task argument can override.
+	overrideKeys = []Key{
+		{"instance_type", kindString, "standard, published, master, interactive or safemode"},
+		{"linked", kindBool, "create the run.conf links"},
+		{"publish_ports", kindBool, "publish the Dockerfile's EXPOSE ports 1:1 on the host"},
+		{"persistent_data", kindBool, "keep /data under the project's data dir"},
+		{"persistent_log", kindBool, "keep /var/log under the project's data dir"},
+		{"persistent_opt", kindBool, "keep /opt under the project's data dir"},
+		{"safemode", kindBool, "interactive shell without entrypoint-local.sh"},
+		{"interactive", kindBool, "attached shell instead of supervisord, removed on exit"},
+		{"hostname", kindString, "hostname inside the container"},
+		{"sleep", kindNumber, "wait after start before dependants start"},
+		{"seed_command", kindString, "command run once after the first start"},
+		{"volumes", kindString, `extra bind mounts, "host:container[,host2:container2]"`},
+	}
+)
+
+func keys(groups ...[]Key) []Key { return slices.Concat(groups...) }
+
+var tasks []*Task
+
+func init() {
+	tasks = []*Task{
+		{Name: "help", Arg: "TASK", Summary: "Describe every task, or one task and its keys.", Run: runHelp},
+		{Name: "version", Summary: "Print the dockerops version.", Run: runVersion},
+		{Name: "info", Summary: "Show the engine, the project and its paths.", Keys: []Key{keyHost}, Run: runInfo},
+		{Name: "init", Arg: "NAME", Summary: "Create a new project skeleton in the current directory (or in NAME/): a demo container, build.conf, run.conf and .gitignore.", Run: runInit},
+		{Name: "config", Arg: "all|CONTAINER", Summary: "Resolve the project and print the plan of instances, without touching any engine.",
+			Keys: keys([]Key{keyFormat, keyConf, keyInstance, keyGroup}, overrideKeys), Run: runConfig},
+		{Name: "build", Arg: "all|CONTAINER", Summary: "Build the project's images (all: build.conf in order); a container's FROM images of the project build first.",
+			Keys: []Key{
+				{"progress", kindBool, "stream the build log"},
+				{"verbose", kindBool, "same as progress"},
+				{"nocache", kindBool, "do not use Docker's build cache"},
+				keyParallel, keyHost,
+			}, Run: runBuild},
+		{Name: "run", Arg: "all|CONTAINER", Summary: "Create and start instances from run.conf; only what changed is recreated.",
+			Keys: keys([]Key{keyConf, keyInstance, keyGroup, keyParallel, keyHost,
+				{"dry_run", kindBool, "print the plan and stop"},
+				{"wait", kindBool, "return only when every instance runs (and is healthy where it has a HEALTHCHECK)"},
+				{"wait_timeout", kindNumber, "how long to wait for readiness (default 120)"},
+				{"remove_orphans", kindBool, "remove the project's containers that run.conf no longer lists"},
+			}, overrideKeys), Run: runRun},
+		{Name: "ps", Arg: "all", Summary: "List the project's instances (ps:all: of every dockerops project).",
+			Keys: []Key{keyFormat, keyHost, {"hosts", kindString, "all: list the instances of every host of hosts.conf"}}, Run: runPs},
+		{Name: "ssh", Arg: "CONTAINER", Summary: "Open an SSH session as user dockerops in an instance, with the project key offered by a short-lived agent (forwarded, so you can hop on).",
+			Keys: []Key{keyInstance, {"command", kindString, "run this command instead of a shell"}, keyHost}, Run: runSSH},
+		{Name: "shell", Arg: "CONTAINER", Summary: "Open a root bash in an instance with docker exec.",
+			Keys: []Key{keyInstance, {"command", kindString, "run this command instead of bash"}, keyHost}, Run: runShell},
+		{Name: "ip", Arg: "CONTAINER", Summary: "Print the IP address of an instance.", Keys: []Key{keyInstance, keyHost}, Run: runIP},
+		{Name: "logs", Arg: "CONTAINER", Summary: "Print an instance's logs.", Keys: []Key{keyInstance, {"follow", kindBool, "keep printing new lines"}, keyHost}, Run: runLogs},
+		{Name: "status", Arg: "CONTAINER", Summary: "Show the supervisor programs of an instance (supervisorctl status).", Keys: []Key{keyInstance, keyHost}, Run: runStatus},
+		{Name: "start", Arg: "CONTAINER|all", Summary: "Start stopped instances; they keep their state.", Keys: []Key{keyInstance, keyHost}, Run: runStart},
+		{Name: "stop", Arg: "CONTAINER|all", Summary: "Stop running instances; they keep their state.", Keys: []Key{keyInstance, keyTimeout, keyParallel, keyHost}, Run: runStop},
+		{Name: "clean", Arg: "all|CONTAINER|PATTERN*", Summary: "Stop and remove instances (and the project network when none is left). Persistent data is kept unless purge=True.",
+			Keys: []Key{keyInstance, keyForce, {"purge", kindBool, "also delete the instances' persistent data (asks again)"}, keyTimeout, keyParallel, keyHost}, Run: runClean},
+		{Name: "provision", Arg: "all|HOST", Summary: "Create the DigitalOcean droplets of hosts.conf with Docker, their DNS records and inventory.json (idempotent).",
+			Keys: []Key{{"wait", kindBool, "wait until Docker answers over SSH (default True)"}}, Run: runProvision},
+		{Name: "inventory", Summary: "Rebuild inventory.json from the DigitalOcean account alone.", Run: runInventory},
+		{Name: "destroy", Arg: "all|HOST", Summary: "Delete droplets and the DNS records dockerops made for them.", Keys: []Key{keyForce}, Run: runDestroy},
+		{Name: "snapshot", Arg: "HOST|list", Summary: "Power off a droplet, snapshot it and power it on (snapshot:list lists snapshots).",
+			Keys: []Key{{"name", kindString, "snapshot name"}}, Run: runSnapshot},
+	}
+}
+
+func taskByName(name string) *Task {
+	for _, t := range tasks {
+		if t.Name == name {
+			return t
+		}
+	}
+	return nil
+}
+
+func taskNames() []string {
+	names := make([]string, len(tasks))
+	for i, t := range tasks {
+		names[i] = t.Name
+	}
+	return names
+}

@@ -1,0 +1,127 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+
+	basecontainer "github.com/dockerops/dockerops/base_container"
+	"github.com/dockerops/dockerops/orchestrator"
+	"github.com/dockerops/dockerops/orchestrator/dockerengine"
+	"github.com/dockerops/dockerops/orchestrator/sshkey"
+	"github.com/dockerops/dockerops/project"
+)
+
+// session is what the tasks of one command line share: the project, loaded
+// once per run conf, and one engine connection.
+type session struct {
+	env      Env
+	log      *slog.Logger
+	projects map[string]*project.Project
+	engine   *dockerengine.Engine
+}
+
+func newSession(env Env, log *slog.Logger) *session {
+	return &session{env: env, log: log, projects: map[string]*project.Project{}}
+}
+
+func (s *session) close() {
+	if s.engine != nil {
+		s.engine.Close()
+	}
+}
+
+func (s *session) getenv(key string) string {
+	v, _ := s.env.Getenv(key)
+	return v
+}
+
+// projectDir is PROJECT_DIR or the current directory.
+func (s *session) projectDir() (string, error) {
+	dir := s.getenv("PROJECT_DIR")
+	if dir == "" {
+		var err error
+		if dir, err = os.Getwd(); err != nil {
+			return "", err
+		}
+	}
+	return filepath.Abs(dir)
+}
+
+// project loads and validates the project with the given run conf.
+func (s *session) project(conf string) (*project.Project, error) {
+	if p, ok := s.projects[conf]; ok {
+		return p, nil
+	}
+	dir, err := s.projectDir()
+	if err != nil {
+		return nil, err
+	}
+	p, err := project.Load(project.Options{
+		Dir:           dir,
+		Name:          s.getenv("PROJECT_NAME"),
+		AppsDir:       s.getenv("APPS_CONTAINERS_DIR"),
+		DataDir:       s.getenv("DATA_DIR"),
+		RunConf:       conf,
+		Getenv:        s.env.Getenv,
+		BaseContainer: baseFS(),
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.log.Debug("project loaded", "name", p.Name, "dir", p.Dir, "run_conf", p.RunConfPath)
+	s.projects[conf] = p
+	return p, nil
+}
+
+// dockerEngine connects to the engine once and checks it answers.
+func (s *session) dockerEngine(ctx context.Context) (*dockerengine.Engine, error) {
+	if s.engine != nil {
+		return s.engine, nil
+	}
+	e, err := dockerengine.New(ctx, dockerengine.Options{Host: s.getenv("DOCKER_HOST")})
+	if err != nil {
+		return nil, err
+	}
+	info, err := e.Ping(ctx)
+	if err != nil {
+		e.Close()
+		return nil, err
+	}
+	s.log.Debug("engine", "host", info.Host, "version", info.ServerVersion, "api", info.APIVersion)
+	s.engine = e
+	return e, nil
+}
+
+// orchestrator wires the project to the engine, with the project's ssh key.
+func (s *session) orchestrator(ctx context.Context, p *project.Project, a Args) (*orchestrator.Orchestrator, error) {
+	if a.has("host") {
+		return nil, fmt.Errorf("host=%s: remote hosts are not available yet in this version; run without host= to use the local engine", a.strOr("host", ""))
+	}
+	e, err := s.dockerEngine(ctx)
+	if err != nil {
+		return nil, err
+	}
+	key, err := s.projectKey(p)
+	if err != nil {
+		return nil, err
+	}
+	return &orchestrator.Orchestrator{
+		Engine:         e,
+		Project:        p.Name,
+		Progress:       s.env.Stderr,
+		Parallel:       a.countOr("parallel", 8),
+		AuthorizedKeys: key.AuthorizedKey(),
+		StopTimeout:    seconds(a.numOr("timeout", 10)),
+		WaitTimeout:    seconds(a.numOr("wait_timeout", 120)),
+	}, nil
+}
+
+func (s *session) projectKey(p *project.Project) (*sshkey.Key, error) {
+	return sshkey.Ensure(filepath.Join(p.DataDir, ".ssh"))
+}
+
+func baseFS() fs.FS { return basecontainer.FS() }

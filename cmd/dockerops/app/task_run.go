@@ -1,0 +1,160 @@
+package app
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/dockerops/dockerops/orchestrator"
+	"github.com/dockerops/dockerops/project"
+)
+
+func runRun(ctx context.Context, s *session, a Args) error {
+	p, instances, err := s.resolve(a)
+	if err != nil {
+		return err
+	}
+	if missing := missingEnv(instances); len(missing) > 0 {
+		if err := s.askMissingEnv(p, missing); err != nil {
+			return err
+		}
+		delete(s.projects, a.strOr("conf", ""))
+		if p, instances, err = s.resolve(a); err != nil {
+			return err
+		}
+	}
+	o, err := s.orchestrator(ctx, p, a)
+	if err != nil {
+		return err
+	}
+	var detached, attached []project.Instance
+	for _, in := range instances {
+		if in.Interactive {
+			attached = append(attached, in)
+		} else {
+			detached = append(detached, in)
+		}
+	}
+	known := map[string]bool{}
+	if a.flag("remove_orphans") {
+		all, err := p.Resolve(project.Selection{Target: "all"}, project.Overrides{})
+		if err != nil {
+			return err
+		}
+		for _, in := range all {
+			known[in.Name] = true
+		}
+	}
+	if len(detached) > 0 {
+		plan, err := o.Plan(ctx, detached, orchestrator.PlanOptions{RemoveOrphans: a.flag("remove_orphans"), Known: known})
+		if err != nil {
+			return err
+		}
+		if a.flag("dry_run") {
+			fmt.Fprint(s.env.Stdout, plan.String())
+			return nil
+		}
+		if plan.Changes() == 0 {
+			fmt.Fprintf(s.env.Stderr, "%d instance(s) already running and up to date, nothing to do\n", len(plan.Steps))
+		} else {
+			fmt.Fprint(s.env.Stderr, "plan:\n"+indent(plan.String()))
+		}
+		if err := o.Apply(ctx, plan, orchestrator.ApplyOptions{Wait: a.flag("wait")}); err != nil {
+			return fmt.Errorf("run failed; instances that started are left running (see `dockerops ps`):\n%w", err)
+		}
+	}
+	for _, in := range attached {
+		if a.flag("dry_run") {
+			fmt.Fprintf(s.env.Stdout, "%-8s %s (interactive)\n", orchestrator.Create, in.Name)
+			continue
+		}
+		if !isTerminal(s.env.Stdin) {
+			return fmt.Errorf("%s is %s: it needs a terminal", in.Name, in.InstanceType)
+		}
+		code, err := o.RunInteractive(ctx, in, orchestrator.Streams{In: s.env.Stdin, Out: s.env.Stdout, Err: s.env.Stderr})
+		if err != nil {
+			return err
+		}
+		if code != 0 {
+			return fmt.Errorf("%s: shell exited with status %d", in.Name, code)
+		}
+	}
+	return nil
+}
+
+func indent(s string) string {
+	return "  " + strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n  ") + "\n"
+}
+
+// missingEnv maps each required env_vars key missing everywhere to the
+// instances that need it.
+func missingEnv(instances []project.Instance) map[string][]string {
+	m := map[string][]string{}
+	for _, in := range instances {
+		for _, k := range in.MissingEnv {
+			m[k] = append(m[k], in.Name)
+		}
+	}
+	return m
+}
+
+// askMissingEnv prompts for required values on a terminal and saves them to
+// host.conf, as DockerOps did; without a terminal it names every missing key.
+func (s *session) askMissingEnv(p *project.Project, missing map[string][]string) error {
+	keys := make([]string, 0, len(missing))
+	for k := range missing {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	if !isTerminal(s.env.Stdin) {
+		var b strings.Builder
+		for _, k := range keys {
+			fmt.Fprintf(&b, "\n  %s (needed by %s)", k, strings.Join(missing[k], ", "))
+		}
+		return fmt.Errorf("required env values missing; set them in the environment or in %s:%s", p.HostConfPath, b.String())
+	}
+	in := bufio.NewReader(s.env.Stdin)
+	values := map[string]string{}
+	for _, k := range keys {
+		fmt.Fprintf(s.env.Stderr, "%s (needed by %s): ", k, strings.Join(missing[k], ", "))
+		line, err := in.ReadString('\n')
+		if err != nil {
+			return fmt.Errorf("reading %s: %w", k, err)
+		}
+		values[k] = strings.TrimRight(line, "\r\n")
+	}
+	if err := p.SaveHostConf(values); err != nil {
+		return err
+	}
+	fmt.Fprintf(s.env.Stderr, "saved to %s\n", p.HostConfPath)
+	return nil
+}
+
+func runBuild(ctx context.Context, s *session, a Args) error {
+	p, err := s.project("")
+	if err != nil {
+		return err
+	}
+	target := a.Arg
+	if target == "" {
+		target = "all"
+	}
+	names, err := p.BuildList([]string{target})
+	if err != nil {
+		return err
+	}
+	o, err := s.orchestrator(ctx, p, a)
+	if err != nil {
+		return err
+	}
+	opts := orchestrator.BuildOptions{NoCache: a.flag("nocache"), BaseContext: baseFS()}
+	if a.flag("progress") || a.flag("verbose") {
+		opts.Log = s.env.Stderr
+	}
+	if b := s.getenv("BASE_IMAGE"); b != "" {
+		opts.BuildArgs = map[string]string{"BASE_IMAGE": b}
+	}
+	return o.Build(ctx, p, names, opts)
+}

@@ -1,0 +1,89 @@
+//go:build mage
+
+// Build tasks for dockerops: `go run github.com/magefile/mage@v1.17.2 <target>`
+// works with nothing installed beforehand.
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+
+	"github.com/magefile/mage/mg"
+	"github.com/magefile/mage/sh"
+)
+
+var Default = Build
+
+// Build compiles the dockerops binary into ./bin.
+func Build() error {
+	return sh.RunV("go", "build", "-o", "bin/dockerops", "./cmd/dockerops")
+}
+
+// Install puts dockerops in /usr/local/bin.
+func Install() error {
+	return sh.RunV("go", "build", "-o", "/usr/local/bin/dockerops", "./cmd/dockerops")
+}
+
+// Lint checks formatting (gofmt) and runs go vet.
+func Lint() error {
+	out, err := sh.Output("gofmt", "-l", ".")
+	if err != nil {
+		return err
+	}
+	if out != "" {
+		return fmt.Errorf("these files need gofmt:\n%s", out)
+	}
+	return sh.RunV("go", "vet", "./...")
+}
+
+// Engine makes sure a Docker engine answers and the base OS image exists
+// (installs Debian's docker.io and bootstraps the image offline if needed).
+func Engine() error {
+	return sh.RunV("bash", "install.sh", "--engine")
+}
+
+// Test runs lint, then every test, integration tests on the real engine included.
+func Test() error {
+	mg.SerialDeps(Lint, Engine)
+	env := map[string]string{"TESTCONTAINERS_RYUK_DISABLED": "true"}
+	return sh.RunWithV(env, "go", "test", "-count=1", "-timeout", "30m", "./...")
+}
+
+// Fuzz runs every fuzz test for FUZZTIME (default 60s) each.
+func Fuzz() error {
+	fuzztime := os.Getenv("FUZZTIME")
+	if fuzztime == "" {
+		fuzztime = "60s"
+	}
+	out, err := sh.Output("go", "test", "-list", "^Fuzz", "./...")
+	if err != nil {
+		return err
+	}
+	// `go test -list` prints a package's test names, then "ok  <package>".
+	var pending []string
+	for _, line := range strings.Split(out, "\n") {
+		f := strings.Fields(line)
+		switch {
+		case strings.HasPrefix(line, "Fuzz"):
+			pending = append(pending, line)
+		case len(f) >= 2 && f[0] == "ok":
+			for _, name := range pending {
+				if err := sh.RunV("go", "test", f[1], "-run=^$", "-fuzz=^"+name+"$", "-fuzztime="+fuzztime); err != nil {
+					return err
+				}
+			}
+			pending = nil
+		}
+	}
+	return nil
+}
+
+// Bench runs the benchmarks against the real engine (see BENCHMARKS.md).
+func Bench() error {
+	mg.Deps(Engine)
+	cmd := exec.Command("go", "test", "-run=^$", "-bench=.", "-benchtime=1x", "-timeout=60m", "./bench/...")
+	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	return cmd.Run()
+}

@@ -1,0 +1,121 @@
+package orchestrator
+
+import (
+	"context"
+	"io"
+	"time"
+)
+
+// Labels dockerops puts on every container, network and image it makes, so the
+// engine alone holds the state.
+const (
+	LabelProject      = "dockerops.project"
+	LabelContainer    = "dockerops.container"
+	LabelInstance     = "dockerops.instance"
+	LabelInstanceType = "dockerops.instance_type"
+	LabelSpecHash     = "dockerops.spec"
+	LabelGroup        = "dockerops.group"
+)
+
+// Engine is the small part of a container engine the orchestrator uses.
+// orchestrator/dockerengine implements it with the Docker SDK.
+type Engine interface {
+	// Ping checks the engine answers; the error says how to start one.
+	Ping(ctx context.Context) (EngineInfo, error)
+	// Containers lists, in one call, every container (running or not) with
+	// label dockerops.project=project, or of every project when project is "".
+	Containers(ctx context.Context, project string) ([]Observed, error)
+	// ImageID returns the ID of a local image, or "" when it does not exist.
+	ImageID(ctx context.Context, ref string) (string, error)
+	// Build builds an image; progress, when not nil, receives the build log.
+	Build(ctx context.Context, spec BuildSpec, progress io.Writer) (imageID string, err error)
+	// EnsureNetwork creates the bridge network unless it exists.
+	EnsureNetwork(ctx context.Context, name string, labels map[string]string) error
+	RemoveNetwork(ctx context.Context, name string) error
+	Create(ctx context.Context, spec ContainerSpec) (id string, err error)
+	Start(ctx context.Context, id string) error
+	Stop(ctx context.Context, id string, timeout time.Duration) error
+	Remove(ctx context.Context, id string) error
+	// Inspect returns the current state of one container.
+	Inspect(ctx context.Context, id string) (Observed, error)
+	// Exec runs cmd in a running container as user ("" = image default).
+	Exec(ctx context.Context, id string, spec ExecSpec) (exitCode int, err error)
+	// Attach starts a created container with a TTY wired to streams and
+	// returns when it exits (interactive and safemode instances).
+	Attach(ctx context.Context, id string, streams Streams) (exitCode int, err error)
+	Logs(ctx context.Context, id string, follow bool, w io.Writer) error
+}
+
+// EngineInfo describes the engine for `dockerops info`.
+type EngineInfo struct {
+	Host          string // DOCKER_HOST or the default socket
+	ServerVersion string
+	APIVersion    string
+	OS            string
+}
+
+// Observed is a container as the engine reports it.
+type Observed struct {
+	ID        string
+	Name      string // without the leading slash
+	Labels    map[string]string
+	State     string // engine's word: running, exited, created, ...
+	Status    string // human status, e.g. "Up 3 minutes (healthy)"
+	Health    string // "", starting, healthy, unhealthy
+	HealthLog string // last health check output, when known
+	ImageID   string
+	IP        string // on the project network
+	Ports     []PortBinding
+}
+
+// PortBinding is a published port.
+type PortBinding struct {
+	Container int
+	Host      int
+	Protocol  string
+}
+
+// BuildSpec is one image build.
+type BuildSpec struct {
+	Tag        string
+	ContextDir string    // folder sent as build context (honours .dockerignore)
+	Context    io.Reader // a ready tar context, used instead of ContextDir when set
+	Dockerfile string    // relative to the context, default "Dockerfile"
+	BuildArgs  map[string]string
+	Labels     map[string]string
+	NoCache    bool
+}
+
+// ContainerSpec is everything needed to create one container.
+type ContainerSpec struct {
+	Name       string
+	Image      string
+	Hostname   string
+	Env        []string // KEY=VALUE
+	Labels     map[string]string
+	Network    string   // joined at create time
+	Aliases    []string // extra DNS names on Network
+	Links      []string // "target:alias", resolved by the engine's DNS on Network
+	Ports      []PortBinding
+	Binds      []string // host:container[:ro]
+	Cmd        []string // nil = image default
+	TTY        bool
+	OpenStdin  bool
+	AutoRemove bool
+	ExtraHosts []string
+}
+
+// ExecSpec is a command run inside a running container.
+type ExecSpec struct {
+	Cmd     []string
+	User    string
+	Env     []string
+	TTY     bool
+	Streams Streams // zero value = discard output
+}
+
+// Streams are the standard streams of a process.
+type Streams struct {
+	In       io.Reader
+	Out, Err io.Writer
+}

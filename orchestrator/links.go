@@ -1,0 +1,123 @@
+package orchestrator
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/dockerops/dockerops/project"
+)
+
+// resolvedLinks is where an instance's links point right now.
+type resolvedLinks struct {
+	names   []string          // link names, in run.conf order
+	targets map[string]string // link name -> container the engine aliases
+	ips     map[string]string // link name -> IP for <NAME>_CONTAINER_IP
+	deps    []string          // targets that are part of this run
+}
+
+// resolveLinks finds each link's target: an instance of this run, else a
+// running container of the project, else an address given in the
+// environment or host.conf (the multi-host case).
+func (o *Orchestrator) resolveLinks(in project.Instance, run []project.Instance, observed map[string]*Observed) (resolvedLinks, error) {
+	r := resolvedLinks{targets: map[string]string{}, ips: map[string]string{}}
+	for _, l := range in.Links {
+		target := linkTarget(l, run, observed)
+		envKey := strings.ToUpper(l.Name) + "_CONTAINER_IP"
+		given := in.Env[envKey]
+		switch {
+		case target != "" && inRun(target, run):
+			r.deps = append(r.deps, target)
+		case target != "" && observed[target] != nil && observed[target].State == "running":
+		case given != "":
+			r.names = append(r.names, l.Name)
+			r.ips[l.Name] = given
+			continue
+		default:
+			return r, fmt.Errorf("%s: link %s needs %s, which is not running and not part of this run; run it first or set %s in the environment or host.conf",
+				in.Name, l.Name, describeTarget(l), envKey)
+		}
+		r.names = append(r.names, l.Name)
+		r.targets[l.Name] = target
+		if ob := observed[target]; ob != nil {
+			r.ips[l.Name] = ob.IP
+		}
+	}
+	return r, nil
+}
+
+func linkTarget(l project.Link, run []project.Instance, observed map[string]*Observed) string {
+	if l.Target != nil {
+		return *l.Target
+	}
+	for _, in := range run {
+		if in.Container == l.TargetContainer {
+			return in.Name
+		}
+	}
+	best := ""
+	for name, ob := range observed {
+		if ob.Labels[LabelContainer] == l.TargetContainer && ob.State == "running" && (best == "" || name < best) {
+			best = name
+		}
+	}
+	return best
+}
+
+func describeTarget(l project.Link) string {
+	if l.Target != nil {
+		return *l.Target
+	}
+	return "an instance of " + l.TargetContainer
+}
+
+func inRun(name string, run []project.Instance) bool {
+	for _, in := range run {
+		if in.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// linkOrder sorts instances so link targets come before the instances that
+// need them, keeping run.conf order otherwise; a cycle is an error.
+func linkOrder(run []project.Instance) ([]project.Instance, error) {
+	deps := map[string][]string{}
+	for _, in := range run {
+		for _, l := range in.Links {
+			if t := linkTarget(l, run, nil); t != "" && inRun(t, run) && t != in.Name {
+				deps[in.Name] = append(deps[in.Name], t)
+			}
+		}
+	}
+	var out []project.Instance
+	state := map[string]int{} // 1 visiting, 2 done
+	byName := map[string]project.Instance{}
+	for _, in := range run {
+		byName[in.Name] = in
+	}
+	var visit func(name string, path []string) error
+	visit = func(name string, path []string) error {
+		switch state[name] {
+		case 1:
+			return fmt.Errorf("links form a cycle: %s", strings.Join(append(path, name), " -> "))
+		case 2:
+			return nil
+		}
+		state[name] = 1
+		for _, d := range deps[name] {
+			if err := visit(d, append(path, name)); err != nil {
+				return err
+			}
+		}
+		state[name] = 2
+		out = append(out, byName[name])
+		return nil
+	}
+	for _, in := range run {
+		if err := visit(in.Name, nil); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
