@@ -1,0 +1,243 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"io/fs"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// e2eProject copies testdata/e2e into a fresh folder with a unique project
+// name and a free host port for the web master, and removes everything it
+// made when the test ends.
+type e2eProject struct {
+	t    *testing.T
+	dir  string
+	name string
+	port int
+}
+
+func newE2EProject(t *testing.T) *e2eProject {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("needs a Docker engine")
+	}
+	p := &e2eProject{t: t, dir: t.TempDir(), name: "e2e" + randomSuffix(), port: freePort(t)}
+	err := filepath.WalkDir("testdata/e2e", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel("testdata/e2e", path)
+		rel = strings.TrimSuffix(rel, ".in")
+		data = bytes.ReplaceAll(data, []byte("@PORT@"), []byte(strconv.Itoa(p.port)))
+		dst := filepath.Join(p.dir, rel)
+		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+			return err
+		}
+		return os.WriteFile(dst, data, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		p.run("clean:all,force=True,timeout=1")
+		out, _ := exec.Command("docker", "images", "-q", "--filter", "label=dockerops.project="+p.name).Output()
+		if ids := strings.Fields(string(out)); len(ids) > 0 {
+			_ = exec.Command("docker", append([]string{"rmi", "-f"}, ids...)...).Run()
+		}
+	})
+	return p
+}
+
+func (p *e2eProject) run(args ...string) (int, string, string) {
+	var out, errb bytes.Buffer
+	getenv := func(k string) (string, bool) {
+		switch k {
+		case "PROJECT_DIR":
+			return p.dir, true
+		case "PROJECT_NAME":
+			return p.name, true
+		}
+		return os.LookupEnv(k)
+	}
+	code := Run(context.Background(), args, Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Getenv: getenv})
+	return code, out.String(), errb.String()
+}
+
+// must runs a command line that has to succeed and returns its stdout.
+func (p *e2eProject) must(args ...string) string {
+	p.t.Helper()
+	code, out, stderr := p.run(args...)
+	if code != 0 {
+		p.t.Fatalf("dockerops %v: exit %d\n%s", args, code, stderr)
+	}
+	return out
+}
+
+func (p *e2eProject) ps() map[string]psEntry {
+	p.t.Helper()
+	var list []psEntry
+	if err := json.Unmarshal([]byte(p.must("ps,format=json")), &list); err != nil {
+		p.t.Fatal(err)
+	}
+	m := map[string]psEntry{}
+	for _, e := range list {
+		m[e.Name] = e
+	}
+	return m
+}
+
+func TestIntegrationWholeFlow(t *testing.T) {
+	p := newE2EProject(t)
+	p.must("build:all")
+	p.must("run:all")
+
+	ps := p.ps()
+	db, web := ps[p.name+"-db-one"], ps[p.name+"-web-master"]
+	if db.Status != "running" || web.Status != "running" || db.IP == "" {
+		t.Fatalf("after run:all, ps shows %+v", ps)
+	}
+	if len(web.Ports) != 1 || web.Ports[0].Host != p.port {
+		t.Errorf("web master publishes %v, want port %d", web.Ports, p.port)
+	}
+
+	// Links: the link name resolves to the target, and <NAME>_CONTAINER_IP holds its IP.
+	if got := strings.TrimSpace(p.must("shell:web,command=printenv DB_CONTAINER_IP")); got != db.IP {
+		t.Errorf("DB_CONTAINER_IP = %q, want db's IP %s", got, db.IP)
+	}
+	if got := p.must("shell:web,command=getent hosts db"); !strings.HasPrefix(got, db.IP+" ") {
+		t.Errorf("link name db resolves to %q, want %s", got, db.IP)
+	}
+	if got := p.must("shell:web,command=getent hosts anydb"); !strings.HasPrefix(got, db.IP+" ") {
+		t.Errorf("link to any db instance resolves to %q, want %s", got, db.IP)
+	}
+	if got := p.must("shell:db,command=getent hosts web-master"); !strings.HasPrefix(got, web.IP+" ") {
+		t.Errorf("hostname web-master resolves to %q from db, want %s", got, web.IP)
+	}
+
+	// SSH with a command sees the container's environment.
+	if got := strings.TrimSpace(p.must("ssh:web,command=printenv GREETING CONTAINER INSTANCE_TYPE")); got != "hello\nweb\nmaster" {
+		t.Errorf("ssh printenv = %q, want hello/web/master", got)
+	}
+
+	// The published port answers from the host.
+	if body := httpGet(t, p.port); body != "hello from web\n" {
+		t.Errorf("GET :%d = %q", p.port, body)
+	}
+
+	// A second run of running instances changes nothing.
+	_, _, stderr := p.run("run:all")
+	if !strings.Contains(stderr, "nothing to do") {
+		t.Errorf("second run:all did something:\n%s", stderr)
+	}
+	if again := p.ps(); again[web.Name].IP != web.IP || again[db.Name].IP != db.IP {
+		t.Errorf("second run:all changed the instances: %+v", again)
+	}
+	p.must("run:web,instance=master")
+
+	// Persistent data survives clean + run; clean removes containers and network.
+	p.must(`shell:web,command=echo kept > /data/www/kept.txt`)
+	p.must("clean:all,force=True,timeout=2")
+	if left := p.ps(); len(left) != 0 {
+		t.Errorf("clean:all left %v", left)
+	}
+	if out, _ := exec.Command("docker", "network", "ls", "-q", "--filter", "name=^"+p.name+"$").Output(); len(bytes.TrimSpace(out)) != 0 {
+		t.Errorf("clean:all left the project network")
+	}
+	kept := filepath.Join(p.dir, "data_"+p.name, "web_master", "data", "www", "kept.txt")
+	if _, err := os.Stat(kept); err != nil {
+		t.Fatalf("persistent file gone after clean: %v", err)
+	}
+	p.must("run:all")
+	if got := strings.TrimSpace(p.must("shell:web,command=cat /data/www/kept.txt")); got != "kept" {
+		t.Errorf("persistent file after clean + run = %q, want kept", got)
+	}
+}
+
+func TestIntegrationBadInput(t *testing.T) {
+	p := newE2EProject(t)
+	p.must("build:all")
+
+	if code, _, stderr := p.run("run:nosuch"); code != 1 || !strings.Contains(stderr, "nosuch") {
+		t.Errorf("run:nosuch: exit %d, stderr %q", code, stderr)
+	}
+
+	// A port already taken: the clash is named, the instances that started stay listed.
+	ln, err := net.Listen("tcp", ":"+strconv.Itoa(p.port))
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := p.run("run:all")
+	ln.Close()
+	if code != 1 || !strings.Contains(stderr, "already in use") || !strings.Contains(stderr, "web-master") {
+		t.Errorf("run with the port taken: exit %d, stderr:\n%s", code, stderr)
+	}
+	ps := p.ps()
+	if ps[p.name+"-db-one"].Status != "running" {
+		t.Errorf("the instance that started is not listed by ps: %+v", ps)
+	}
+	if _, ok := ps[p.name+"-web-master"]; ok {
+		t.Errorf("the instance that failed to start was left behind: %+v", ps)
+	}
+
+	// A required env value without a terminal: every missing key is named.
+	conf := filepath.Join(p.dir, "apps_containers", "secrets.conf")
+	os.WriteFile(conf, []byte(`[{"container": "db", "instance": "two", "env_vars": {"DB_PASSWORD": null, "API_KEY": null}}]`), 0o644)
+	code, _, stderr = p.run("run:all,conf=" + conf)
+	if code != 1 || !strings.Contains(stderr, "DB_PASSWORD") || !strings.Contains(stderr, "API_KEY") {
+		t.Errorf("missing env: exit %d, stderr:\n%s", code, stderr)
+	}
+	if _, ok := p.ps()[p.name+"-db-two"]; ok {
+		t.Error("an instance with missing env values was created")
+	}
+
+	// A broken Dockerfile: the failing step's output is shown.
+	broken := filepath.Join(p.dir, "apps_containers", "broken")
+	os.MkdirAll(broken, 0o755)
+	os.WriteFile(filepath.Join(broken, "Dockerfile"), []byte("ARG PROJECT\nFROM ${PROJECT}/dockerops-base\nRUN echo the-step-output && false\n"), 0o644)
+	code, _, stderr = p.run("build:broken")
+	if code != 1 || !strings.Contains(stderr, "the-step-output") {
+		t.Errorf("broken build: exit %d, stderr:\n%s", code, stderr)
+	}
+}
+
+func httpGet(t *testing.T, port int) string {
+	t.Helper()
+	resp, err := http.Get("http://127.0.0.1:" + strconv.Itoa(port) + "/")
+	if err != nil {
+		t.Fatalf("GET published port: %v", err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return string(body)
+}
+
+func freePort(t *testing.T) int {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
+}
+
+func randomSuffix() string {
+	b := make([]byte, 3)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
