@@ -135,3 +135,21 @@ func writeProject(t *testing.T, dir string) {
 		}
 	}
 }
+
+func TestInterruptExits130(t *testing.T) {
+	dir := t.TempDir()
+	writeProject(t, dir)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var out, errb bytes.Buffer
+	getenv := func(k string) (string, bool) {
+		if k == "PROJECT_DIR" {
+			return dir, true
+		}
+		return "", false
+	}
+	code := Run(ctx, []string{"config"}, Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Getenv: getenv})
+	if code != 130 || !strings.Contains(errb.String(), "interrupted") {
+		t.Errorf("exit %d, stderr %q; want 130 and \"interrupted\"", code, errb.String())
+	}
+}

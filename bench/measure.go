@@ -1,0 +1,68 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"time"
+)
+
+// results holds every run's duration per measurement.
+type results map[string][]time.Duration
+
+var rows = []struct{ label, dockerops, compose string }{
+	{"cold start (run:all / up -d)", "dockerops cold", "compose cold"},
+	{"no-op re-run", "dockerops noop", "compose noop"},
+	{"teardown (clean:all / down)", "dockerops clean", "compose down"},
+}
+
+func (b *bench) measure(ctx context.Context, runs int) (results, error) {
+	r := results{}
+	add := func(key string, d time.Duration, err error) error {
+		if err == nil {
+			r[key] = append(r[key], d)
+		}
+		return err
+	}
+	for i := range runs {
+		fmt.Fprintf(os.Stderr, "n=%d run %d/%d\n", b.n, i+1, runs)
+		steps := []struct {
+			key string
+			fn  func() (time.Duration, error)
+		}{
+			{"dockerops cold", func() (time.Duration, error) { return b.dockerops(ctx, "run:all") }},
+			{"dockerops noop", func() (time.Duration, error) { return b.dockerops(ctx, "run:all") }},
+			{"dockerops clean", func() (time.Duration, error) { return b.dockerops(ctx, "clean:all,force=True") }},
+			{"compose cold", func() (time.Duration, error) { return b.composeCmd(ctx, "up", "-d") }},
+			{"compose noop", func() (time.Duration, error) { return b.composeCmd(ctx, "up", "-d") }},
+			{"compose down", func() (time.Duration, error) { return b.composeCmd(ctx, "down") }},
+			{"docker run loop", func() (time.Duration, error) { d, err := b.dockerRunLoop(ctx); b.removeRunLoop(); return d, err }},
+		}
+		for _, s := range steps {
+			d, err := s.fn()
+			if err := add(s.key, d, err); err != nil {
+				return r, err
+			}
+		}
+	}
+	return r, nil
+}
+
+func (r results) print(n, runs int) {
+	fmt.Printf("N=%d instances, median of %d runs\n\n", n, runs)
+	fmt.Println("| measurement | dockerops | compose | dockerops/compose |")
+	fmt.Println("|---|---:|---:|---:|")
+	for _, row := range rows {
+		d, c := median(r[row.dockerops]), median(r[row.compose])
+		fmt.Printf("| %s | %s | %s | %.2f |\n", row.label, round(d), round(c), float64(d)/float64(c))
+	}
+	loop := median(r["docker run loop"])
+	fmt.Printf("| sequential `docker run -d` loop (cold) | | | dockerops/loop %.2f, loop %s |\n\n", float64(median(r["dockerops cold"]))/float64(loop), round(loop))
+}
+
+func round(d time.Duration) string {
+	if d < time.Second {
+		return fmt.Sprintf("%d ms", d.Milliseconds())
+	}
+	return fmt.Sprintf("%.2f s", d.Seconds())
+}

@@ -1,0 +1,28 @@
+package orchestrator
+
+import (
+	"context"
+	"testing"
+)
+
+// BenchmarkPlanNoOp measures planning 20 up-to-date instances: the work a
+// no-op `run:all` does besides loading the project.
+func BenchmarkPlanNoOp(b *testing.B) {
+	f := newFake()
+	o := newOrch(f)
+	run := independent(20)
+	plan, err := o.Plan(context.Background(), run, PlanOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := o.Apply(context.Background(), plan, ApplyOptions{}); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		p, err := o.Plan(context.Background(), run, PlanOptions{})
+		if err != nil || p.Changes() != 0 {
+			b.Fatalf("plan changed: %v %v", err, p)
+		}
+	}
+}
