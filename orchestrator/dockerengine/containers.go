@@ -1,0 +1,163 @@
+package dockerengine
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strconv"
+	"time"
+
+	cerrdefs "github.com/containerd/errdefs"
+	"github.com/docker/docker/api/types/container"
+	"github.com/docker/docker/api/types/filters"
+	"github.com/docker/docker/api/types/network"
+	"github.com/docker/go-connections/nat"
+
+	"github.com/dockerops/dockerops/orchestrator"
+)
+
+// Containers lists the project's containers (every dockerops container when
+// project is "") in one call: no inspect per container.
+func (e *Engine) Containers(ctx context.Context, project string) ([]orchestrator.Observed, error) {
+	label := orchestrator.LabelProject
+	if project != "" {
+		label += "=" + project
+	}
+	list, err := e.cli.ContainerList(ctx, container.ListOptions{
+		All:     true,
+		Filters: filters.NewArgs(filters.Arg("label", label)),
+	})
+	if err != nil {
+		return nil, e.check(err, "list containers")
+	}
+	out := make([]orchestrator.Observed, 0, len(list))
+	for _, s := range list {
+		out = append(out, fromSummary(s))
+	}
+	return out, nil
+}
+
+// Inspect returns one container's state, with its health check's last output.
+func (e *Engine) Inspect(ctx context.Context, id string) (orchestrator.Observed, error) {
+	r, err := e.cli.ContainerInspect(ctx, id)
+	if err != nil {
+		return orchestrator.Observed{}, e.check(err, "inspect container %s", id)
+	}
+	return fromInspect(r), nil
+}
+
+// ImageID returns the local image's ID, "" when there is no such image.
+func (e *Engine) ImageID(ctx context.Context, ref string) (string, error) {
+	img, err := e.cli.ImageInspect(ctx, ref)
+	if cerrdefs.IsNotFound(err) {
+		return "", nil
+	}
+	if err != nil {
+		return "", e.check(err, "inspect image %s", ref)
+	}
+	return img.ID, nil
+}
+
+// Create creates a container already joined to its network, with its
+// aliases and links, so no separate connect call is needed. The restart
+// policy is "no": dockerops starts what the run conf says, and an engine
+// restart should not bring back instances the user cleaned or stopped.
+func (e *Engine) Create(ctx context.Context, spec orchestrator.ContainerSpec) (string, error) {
+	exposed, bindings, err := portSets(spec.Ports)
+	if err != nil {
+		return "", fmt.Errorf("create container %s: %w", spec.Name, err)
+	}
+	cfg := &container.Config{
+		Image:        spec.Image,
+		Hostname:     spec.Hostname,
+		Env:          spec.Env,
+		Labels:       spec.Labels,
+		Cmd:          spec.Cmd,
+		Tty:          spec.TTY,
+		OpenStdin:    spec.OpenStdin,
+		StdinOnce:    spec.OpenStdin,
+		AttachStdin:  spec.OpenStdin,
+		AttachStdout: spec.OpenStdin || spec.TTY,
+		AttachStderr: spec.OpenStdin || spec.TTY,
+		ExposedPorts: exposed,
+	}
+	host := &container.HostConfig{
+		Binds:         spec.Binds,
+		PortBindings:  bindings,
+		AutoRemove:    spec.AutoRemove,
+		ExtraHosts:    spec.ExtraHosts,
+		RestartPolicy: container.RestartPolicy{Name: container.RestartPolicyDisabled},
+	}
+	var netCfg *network.NetworkingConfig
+	if spec.Network != "" {
+		host.NetworkMode = container.NetworkMode(spec.Network)
+		netCfg = &network.NetworkingConfig{EndpointsConfig: map[string]*network.EndpointSettings{
+			spec.Network: {Aliases: spec.Aliases, Links: spec.Links},
+		}}
+	}
+	resp, err := e.cli.ContainerCreate(ctx, cfg, host, netCfg, nil, spec.Name)
+	if err != nil {
+		return "", e.check(err, "create container %s", spec.Name)
+	}
+	return resp.ID, nil
+}
+
+// portSets publishes each port on the same host port on every interface
+// (host 0 lets the engine pick one).
+func portSets(ports []orchestrator.PortBinding) (nat.PortSet, nat.PortMap, error) {
+	if len(ports) == 0 {
+		return nil, nil, nil
+	}
+	exposed, bindings := nat.PortSet{}, nat.PortMap{}
+	for _, p := range ports {
+		proto := p.Protocol
+		if proto == "" {
+			proto = "tcp"
+		}
+		port, err := nat.NewPort(proto, strconv.Itoa(p.Container))
+		if err != nil {
+			return nil, nil, fmt.Errorf("port %d/%s: %w", p.Container, proto, err)
+		}
+		exposed[port] = struct{}{}
+		hostPort := ""
+		if p.Host != 0 {
+			hostPort = strconv.Itoa(p.Host)
+		}
+		bindings[port] = append(bindings[port], nat.PortBinding{HostPort: hostPort})
+	}
+	return exposed, bindings, nil
+}
+
+// Start starts a container; starting a running one is not an error (the
+// engine answers 304 Not Modified).
+func (e *Engine) Start(ctx context.Context, id string) error {
+	return e.check(e.cli.ContainerStart(ctx, id, container.StartOptions{}), "start container %s", id)
+}
+
+// Stop stops a container, killing it after timeout (rounded up to whole
+// seconds; negative = the container's own default). Stopping a stopped or
+// missing container is not an error.
+func (e *Engine) Stop(ctx context.Context, id string, timeout time.Duration) error {
+	var opts container.StopOptions
+	if timeout >= 0 {
+		secs := int(math.Ceil(timeout.Seconds()))
+		opts.Timeout = &secs
+	}
+	err := e.cli.ContainerStop(ctx, id, opts)
+	if cerrdefs.IsNotFound(err) {
+		return nil
+	}
+	return e.check(err, "stop container %s", id)
+}
+
+// Remove removes a container, running or not, with its anonymous volumes
+// (as `docker rm -fv`); bind mounts and named volumes, where dockerops keeps
+// persistent data, are never touched by the engine. A missing container, or
+// one already being removed, is not an error.
+func (e *Engine) Remove(ctx context.Context, id string) error {
+	err := e.cli.ContainerRemove(ctx, id, container.RemoveOptions{Force: true, RemoveVolumes: true})
+	if cerrdefs.IsNotFound(err) || (cerrdefs.IsConflict(err) && isRemovalInProgress(err)) {
+		return nil
+	}
+	return e.check(err, "remove container %s", id)
+}
