@@ -1,0 +1,20 @@
+package basecontainer
+
+import (
+	"embed"
+	"io/fs"
+)
+
+// files is the build context of dockerops-base. The Dockerfile sets the file
+// modes itself, because an embedded file system keeps none.
+//
+//go:embed Dockerfile entrypoint.sh entrypoint-common.sh entrypoint-local.sh
+//go:embed supervisord.conf supervisor-sshd.conf sshd-dockerops.conf ssh-dockerops.conf
+//go:embed profile-env.sh sudoers-dockerops dockerops-supervisord
+var files embed.FS
+
+// FS returns the build context of the base image, with the Dockerfile at its
+// root.
+func FS() fs.FS {
+	return files
+}
