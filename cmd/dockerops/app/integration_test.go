@@ -29,12 +29,18 @@ type e2eProject struct {
 }
 
 func newE2EProject(t *testing.T) *e2eProject {
+	return copyProject(t, "testdata/e2e", "e2e")
+}
+
+// copyProject copies src into a fresh folder; the project gets a unique name
+// so that test runs never collide.
+func copyProject(t *testing.T, src, prefix string) *e2eProject {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("needs a Docker engine")
 	}
-	p := &e2eProject{t: t, dir: t.TempDir(), name: "e2e" + randomSuffix(), port: freePort(t)}
-	err := filepath.WalkDir("testdata/e2e", func(path string, d fs.DirEntry, err error) error {
+	p := &e2eProject{t: t, dir: t.TempDir(), name: prefix + randomSuffix(), port: freePort(t)}
+	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
@@ -42,7 +48,7 @@ func newE2EProject(t *testing.T) *e2eProject {
 		if err != nil {
 			return err
 		}
-		rel, _ := filepath.Rel("testdata/e2e", path)
+		rel, _ := filepath.Rel(src, path)
 		rel = strings.TrimSuffix(rel, ".in")
 		data = bytes.ReplaceAll(data, []byte("@PORT@"), []byte(strconv.Itoa(p.port)))
 		dst := filepath.Join(p.dir, rel)
@@ -240,4 +246,34 @@ func randomSuffix() string {
 	b := make([]byte, 3)
 	rand.Read(b)
 	return hex.EncodeToString(b)
+}
+
+// An unchanged project written for the original DockerOps: JSON confs with
+// comments, a JSON host.conf, `FROM dockerops/dockerops-base` (whatever the
+// folder is called), a link to `instance: null`, env_vars with a null value
+// and a number, and volumes as "demo:/demo".
+func TestIntegrationLegacyProject(t *testing.T) {
+	p := copyProject(t, "../../../project/testdata/valid/legacy", "legacy")
+	p.must("build:all")
+	p.must("run:all")
+	checks := map[string]string{
+		"printenv HOST_FQDN":                    "devbox", // null in run.conf, from host.conf
+		"printenv WORKERS":                      "4",
+		"printenv PERSISTENT_LOG SAFEMODE":      "True\nFalse",
+		"test -f /started.log && echo appended": "appended",
+		"printenv BASE_CONTAINER_IP":            strings.TrimSpace(p.must("ip:dockerops-base")),
+		"touch /demo/from-container && echo ok": "ok",
+	}
+	for cmd, want := range checks {
+		if got := strings.TrimSpace(p.must("shell:demo,command=" + cmd)); got != want {
+			t.Errorf("%s in demo = %q, want %q", cmd, got, want)
+		}
+	}
+	baseIP := strings.TrimSpace(p.must("ip:dockerops-base"))
+	if got := strings.Fields(p.must("shell:demo,command=getent hosts base")); len(got) == 0 || got[0] != baseIP {
+		t.Errorf("link name base resolves to %v, want %s", got, baseIP)
+	}
+	if _, err := os.Stat(filepath.Join(p.dir, "demo", "from-container")); err != nil {
+		t.Errorf(`volume "demo:/demo" is not the project's demo folder: %v`, err)
+	}
 }
