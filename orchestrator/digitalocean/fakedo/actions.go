@@ -1,0 +1,119 @@
+package fakedo
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/digitalocean/godo"
+)
+
+// action is a droplet action; effect runs when it completes.
+type action struct {
+	a       godo.Action
+	polls   int
+	droplet *droplet
+	effect  func()
+}
+
+func (a *action) complete() {
+	if a.a.Status == godo.ActionCompleted {
+		return
+	}
+	a.a.Status = godo.ActionCompleted
+	a.a.CompletedAt = &godo.Timestamp{Time: time.Now().UTC().Truncate(time.Second)}
+	if a.effect != nil {
+		a.effect()
+	}
+	if d := a.droplet; d != nil && d.pending == a {
+		d.pending, d.d.Locked = nil, false
+	}
+}
+
+func (s *Server) actionRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("POST /v2/droplets/{id}/actions", s.dropletAction)
+	mux.HandleFunc("GET /v2/droplets/{id}/actions/{action}", func(w http.ResponseWriter, r *http.Request) {
+		s.getAction(w, r.PathValue("action"))
+	})
+	mux.HandleFunc("GET /v2/actions/{action}", func(w http.ResponseWriter, r *http.Request) {
+		s.getAction(w, r.PathValue("action"))
+	})
+}
+
+// newAction records an in-progress action on d. Called with s.mu held.
+func (s *Server) newAction(d *droplet, typ string) *action {
+	a := &action{droplet: d, a: godo.Action{
+		ID: s.newID(), Status: godo.ActionInProgress, Type: typ,
+		StartedAt:  &godo.Timestamp{Time: time.Now().UTC().Truncate(time.Second)},
+		ResourceID: d.d.ID, ResourceType: "droplet", Region: d.d.Region, RegionSlug: d.d.Region.Slug,
+	}}
+	s.actions[a.a.ID] = a
+	return a
+}
+
+func (s *Server) dropletAction(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Type string `json:"type"`
+		Name string `json:"name"`
+	}
+	if !decodeBody(w, r, &req) {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	d := s.dropletByID(r.PathValue("id"))
+	if d == nil {
+		notFound(w)
+		return
+	}
+	if d.pending != nil || d.d.Status == "new" {
+		unprocessable(w, "Droplet already has a pending event.")
+		return
+	}
+	var effect func()
+	switch req.Type {
+	case "power_off", "shutdown":
+		if d.d.Status == "off" {
+			unprocessable(w, "Droplet is already powered off.")
+			return
+		}
+		effect = func() { d.d.Status = "off" }
+	case "power_on":
+		if d.d.Status == "active" {
+			unprocessable(w, "Droplet is already powered on.")
+			return
+		}
+		effect = func() { d.d.Status = "active" }
+	case "reboot", "power_cycle":
+		effect = func() { d.d.Status = "active" }
+	case "snapshot":
+		name := req.Name
+		if name == "" {
+			name = d.d.Name + "-" + time.Now().UTC().Format("20060102150405")
+		}
+		effect = func() { s.snapshotOf(d, name) }
+	default:
+		unprocessable(w, "%q is not a droplet action type the fake supports", req.Type)
+		return
+	}
+	a := s.newAction(d, req.Type)
+	a.effect = effect
+	d.pending, d.d.Locked = a, true
+	writeJSON(w, http.StatusCreated, map[string]any{"action": a.a})
+}
+
+func (s *Server) getAction(w http.ResponseWriter, raw string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	id, _ := strconv.Atoi(raw)
+	a := s.actions[id]
+	if a == nil {
+		notFound(w)
+		return
+	}
+	a.polls++
+	if a.a.Type != "create" && a.polls > s.cfg.ActionPolls {
+		a.complete()
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"action": a.a})
+}

@@ -1,0 +1,147 @@
+package digitalocean
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+)
+
+// Defaults for the keys a host may leave out.
+const (
+	DefaultSize  = "s-1vcpu-1gb"
+	DefaultImage = "debian-12-x64"
+)
+
+// hostsFileNames are the names a hosts file may have; exactly one may exist.
+var hostsFileNames = []string{"hosts.conf", "hosts.yaml", "hosts.yml"}
+
+// ErrNoHostsFile is returned (wrapped) by LoadHosts when the project has no
+// hosts file.
+var ErrNoHostsFile = errors.New("no hosts file")
+
+// Host is one machine of hosts.conf, with defaults applied.
+type Host struct {
+	Name       string   // the key in hosts.conf
+	Region     string   // required, e.g. "fra1"
+	Size       string   // default DefaultSize
+	Image      string   // distribution slug, snapshot name or numeric image ID; default DefaultImage
+	Backups    bool     // default false
+	IPv6       bool     // default true
+	Monitoring bool     // default false
+	VPCUUID    string   // "" = the region's default VPC
+	Tags       []string // extra droplet tags
+	Names      []string // DNS names (lower case, no trailing dot) that get A/AAAA records
+	Groups     []string // run.conf groups this host runs; none = every group
+	Line       int      // line of the host in the file, for messages
+}
+
+// Hosts is a loaded and validated hosts file.
+type Hosts struct {
+	File  string   // the file read, relative to the project dir
+	Names []string // host names in file order
+	hosts map[string]Host
+}
+
+// LoadHosts finds and loads the project's hosts file: hosts.conf (JSON whose
+// whole lines starting with '#' are comments), hosts.yaml or hosts.yml, in
+// projectDir or in appsDir ("" = <projectDir>/apps_containers). Two copies
+// is an error; no file is an error wrapping ErrNoHostsFile. Every problem of
+// the file is reported at once, each as "file:line: message".
+func LoadHosts(projectDir, appsDir string) (*Hosts, error) {
+	if appsDir == "" {
+		appsDir = filepath.Join(projectDir, "apps_containers")
+	}
+	dirs := []string{projectDir}
+	if filepath.Clean(appsDir) != filepath.Clean(projectDir) {
+		dirs = append(dirs, appsDir)
+	}
+	var found []string
+	for _, dir := range dirs {
+		for _, name := range hostsFileNames {
+			p := filepath.Join(dir, name)
+			if st, err := os.Stat(p); err == nil && !st.IsDir() {
+				found = append(found, p)
+			}
+		}
+	}
+	switch len(found) {
+	case 0:
+		return nil, fmt.Errorf("%w: looked for %s in %s and %s",
+			ErrNoHostsFile, strings.Join(hostsFileNames, ", "), projectDir, appsDir)
+	case 1:
+	default:
+		shown := make([]string, len(found))
+		for i, p := range found {
+			shown[i] = relTo(projectDir, p)
+		}
+		return nil, fmt.Errorf("found %d hosts files (%s): keep exactly one", len(found), strings.Join(shown, ", "))
+	}
+	data, err := os.ReadFile(found[0])
+	if err != nil {
+		return nil, fmt.Errorf("read hosts file: %w", err)
+	}
+	return ParseHosts(relTo(projectDir, found[0]), data)
+}
+
+func relTo(base, p string) string {
+	if r, err := filepath.Rel(base, p); err == nil && !strings.HasPrefix(r, "..") {
+		return r
+	}
+	return p
+}
+
+// Host returns the host called name.
+func (h *Hosts) Host(name string) (Host, bool) {
+	host, ok := h.hosts[name]
+	return host, ok
+}
+
+// All returns every host in file order.
+func (h *Hosts) All() []Host {
+	out := make([]Host, 0, len(h.Names))
+	for _, n := range h.Names {
+		out = append(out, h.hosts[n])
+	}
+	return out
+}
+
+// Select returns the named hosts in file order, or every host when names is
+// empty or is just "all". An unknown name is an error listing the valid ones.
+func (h *Hosts) Select(names ...string) ([]Host, error) {
+	if len(names) == 0 || (len(names) == 1 && names[0] == "all") {
+		return h.All(), nil
+	}
+	var unknown []string
+	for _, n := range names {
+		if _, ok := h.hosts[n]; !ok {
+			unknown = append(unknown, fmt.Sprintf("%q", n))
+		}
+	}
+	if len(unknown) > 0 {
+		return nil, fmt.Errorf("%s has no host %s (hosts: %s)", h.File, strings.Join(unknown, ", "), strings.Join(h.Names, ", "))
+	}
+	var out []Host
+	for _, n := range h.Names {
+		if slices.Contains(names, n) {
+			out = append(out, h.hosts[n])
+		}
+	}
+	return out, nil
+}
+
+// HostsForGroup returns, in file order, the hosts that run the run.conf group:
+// those listing it in "groups", and those with no "groups" at all (a host
+// without groups runs everything, so a one-host project needs no groups).
+func (h *Hosts) HostsForGroup(group string) []string {
+	var out []string
+	for _, n := range h.Names {
+		gs := h.hosts[n].Groups
+		if len(gs) == 0 || slices.Contains(gs, group) {
+			out = append(out, n)
+		}
+	}
+	return out
+}

@@ -1,0 +1,149 @@
+package digitalocean
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/digitalocean/godo"
+)
+
+// Defaults for ProvisionRequest.
+const (
+	DefaultPollInterval = 5 * time.Second
+	DefaultTimeout      = 10 * time.Minute
+)
+
+// ProvisionRequest is what Provision makes.
+type ProvisionRequest struct {
+	Project   string // project name; droplets are "<project>-<host>"
+	Hosts     []Host // the hosts to provision (see Hosts.Select)
+	PublicKey string // the project's public SSH key, an authorized_keys line
+	// Progress receives one line per event (stderr); nil discards them.
+	Progress io.Writer
+	// Wait, when set, returns once Docker answers on the host over SSH at
+	// ip (its public IPv4); it runs for every host at once. nil skips the
+	// wait (wait=False).
+	Wait func(ctx context.Context, host, ip string) error
+	// PollInterval is the pause between two looks at a droplet that is not
+	// active yet; 0 = DefaultPollInterval.
+	PollInterval time.Duration
+	// Timeout bounds the wait for droplets to become active; 0 =
+	// DefaultTimeout. Wait is bounded by ctx only.
+	Timeout time.Duration
+	// Rollback, on failure, deletes what this run made (droplets, DNS
+	// records, the SSH key). Off by default: a re-run picks up what is
+	// there and finishes the job without duplicates.
+	Rollback bool
+}
+
+// step is one stage of provisioning, as in Packer's builders: Run does the
+// work and records what it made in the state; Cleanup undoes that, on
+// failure, when the request asks for a rollback.
+type step interface {
+	Run(ctx context.Context, st *state) error
+	Cleanup(ctx context.Context, st *state) error
+}
+
+// state is what the steps share.
+type state struct {
+	client *godo.Client
+	req    ProvisionRequest
+
+	mu  sync.Mutex // guards out: Wait runs concurrently
+	out io.Writer
+
+	fingerprint string                             // of req.PublicKey
+	keyID       int                                // the key this run uploaded, 0 if none
+	images      map[string]godo.DropletCreateImage // host -> image to create it from
+	snapshot    map[string]bool                    // host -> image is a snapshot (Docker already in)
+	droplets    map[string]*godo.Droplet           // host -> its droplet
+	created     map[string]bool                    // host -> this run created its droplet
+	zoneOf      map[string]string                  // DNS name -> account domain
+	records     map[string][]godo.DomainRecord     // domain -> A/AAAA/CNAME records
+	newRecords  []zoneRecord                       // records this run created
+}
+
+type zoneRecord struct {
+	zone string
+	rec  godo.DomainRecord
+}
+
+func (st *state) say(format string, args ...any) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	fmt.Fprintf(st.out, format+"\n", args...)
+}
+
+// Provision makes the hosts exist, idempotently, in cloudmaker's order:
+// preflight checks that change nothing (fail before creating anything), the
+// SSH key, the droplets (with Docker), their DNS records, then waits for
+// Docker. Droplets and records that already exist are left alone, so a
+// re-run after any failure finishes the job. It returns the inventory of
+// req.Hosts.
+func Provision(ctx context.Context, client *godo.Client, req ProvisionRequest) (Inventory, error) {
+	if req.Progress == nil {
+		req.Progress = io.Discard
+	}
+	if req.PollInterval <= 0 {
+		req.PollInterval = DefaultPollInterval
+	}
+	if req.Timeout <= 0 {
+		req.Timeout = DefaultTimeout
+	}
+	if err := checkProject(req.Project); err != nil {
+		return nil, err
+	}
+	if len(req.Hosts) == 0 {
+		return nil, errors.New("provision: no hosts selected")
+	}
+	st := &state{
+		client: client, req: req, out: req.Progress,
+		images: map[string]godo.DropletCreateImage{}, snapshot: map[string]bool{},
+		droplets: map[string]*godo.Droplet{}, created: map[string]bool{},
+		zoneOf: map[string]string{}, records: map[string][]godo.DomainRecord{},
+	}
+	steps := []step{&preflight{}, &uploadKey{}, &createDroplets{}, &awaitActive{}, &publishDNS{}, &awaitDocker{}}
+	if err := runSteps(ctx, st, steps); err != nil {
+		return nil, err
+	}
+	inv := Inventory{}
+	for _, h := range req.Hosts {
+		inv[h.Name] = inventoryHost(st.droplets[h.Name], slices.Clone(h.Names))
+	}
+	return inv, nil
+}
+
+// runSteps runs the steps in order; on failure, with Rollback, it cleans up
+// the steps that ran, last first, even when ctx was cancelled (Ctrl-C).
+func runSteps(ctx context.Context, st *state, steps []step) error {
+	for i, s := range steps {
+		err := s.Run(ctx, st)
+		if err == nil {
+			continue
+		}
+		if !st.req.Rollback {
+			if len(st.created) > 0 || len(st.newRecords) > 0 || st.keyID != 0 {
+				st.say("what was made so far is kept: run provision again to finish")
+			}
+			return err
+		}
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Minute)
+		defer cancel()
+		var undo []error
+		for j := i; j >= 0; j-- {
+			if e := steps[j].Cleanup(cctx, st); e != nil {
+				undo = append(undo, e)
+			}
+		}
+		if len(undo) > 0 {
+			return errors.Join(err, fmt.Errorf("rollback incomplete: %w", errors.Join(undo...)))
+		}
+		return err
+	}
+	return nil
+}

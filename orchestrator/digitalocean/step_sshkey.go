@@ -1,0 +1,63 @@
+package digitalocean
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+
+	"github.com/digitalocean/godo"
+)
+
+// uploadKey puts the project's public key into the account unless a key
+// with the same fingerprint is there already; droplets get it for root.
+type uploadKey struct{}
+
+func (uploadKey) Run(ctx context.Context, st *state) error {
+	if found, err := st.findKey(ctx); err != nil || found != nil {
+		if found != nil {
+			st.say("ssh key %s already in the account as %q", st.fingerprint, found.Name)
+		}
+		return err
+	}
+	name := "dockerops-" + st.req.Project
+	k, _, err := st.client.Keys.Create(ctx, &godo.KeyCreateRequest{Name: name, PublicKey: st.req.PublicKey})
+	if err != nil {
+		// Someone uploaded it since we looked: the API says it is in use.
+		if StatusCode(err) == http.StatusUnprocessableEntity {
+			if found, ferr := st.findKey(ctx); ferr == nil && found != nil {
+				return nil
+			}
+		}
+		return explain(err, fmt.Sprintf("upload ssh key %q", name))
+	}
+	st.keyID = k.ID
+	st.say("ssh key %s uploaded as %q", k.Fingerprint, name)
+	return nil
+}
+
+func (st *state) findKey(ctx context.Context) (*godo.Key, error) {
+	keys, err := listAll(func(opt *godo.ListOptions) ([]godo.Key, *godo.Response, error) {
+		return st.client.Keys.List(ctx, opt)
+	})
+	if err != nil {
+		return nil, explain(err, "list the account's ssh keys")
+	}
+	for i := range keys {
+		if keys[i].Fingerprint == st.fingerprint {
+			return &keys[i], nil
+		}
+	}
+	return nil, nil
+}
+
+func (uploadKey) Cleanup(ctx context.Context, st *state) error {
+	if st.keyID == 0 {
+		return nil
+	}
+	if _, err := st.client.Keys.DeleteByID(ctx, st.keyID); err != nil && StatusCode(err) != http.StatusNotFound {
+		return explain(err, "rollback: delete the uploaded ssh key")
+	}
+	st.say("rollback: deleted the uploaded ssh key")
+	st.keyID = 0
+	return nil
+}
