@@ -21,16 +21,16 @@ type session struct {
 	env      Env
 	log      *slog.Logger
 	projects map[string]*project.Project
-	engine   *dockerengine.Engine
+	engines  map[string]*dockerengine.Engine // by host; "" is the local engine
 }
 
 func newSession(env Env, log *slog.Logger) *session {
-	return &session{env: env, log: log, projects: map[string]*project.Project{}}
+	return &session{env: env, log: log, projects: map[string]*project.Project{}, engines: map[string]*dockerengine.Engine{}}
 }
 
 func (s *session) close() {
-	if s.engine != nil {
-		s.engine.Close()
+	for _, e := range s.engines {
+		e.Close()
 	}
 }
 
@@ -77,31 +77,44 @@ func (s *session) project(conf string) (*project.Project, error) {
 	return p, nil
 }
 
-// dockerEngine connects to the engine once and checks it answers.
-func (s *session) dockerEngine(ctx context.Context) (*dockerengine.Engine, error) {
-	if s.engine != nil {
-		return s.engine, nil
+// dockerEngine connects once to the engine of host ("" = the local one:
+// DOCKER_HOST or the default socket) and checks it answers.
+func (s *session) dockerEngine(ctx context.Context, host string) (*dockerengine.Engine, error) {
+	if e, ok := s.engines[host]; ok {
+		return e, nil
 	}
-	e, err := dockerengine.New(ctx, dockerengine.Options{Host: s.getenv("DOCKER_HOST")})
+	opts := dockerengine.Options{Host: s.getenv("DOCKER_HOST")}
+	if host != "" {
+		var err error
+		if opts, err = s.remoteEngineOptions(ctx, host); err != nil {
+			return nil, err
+		}
+	}
+	e, err := dockerengine.New(ctx, opts)
 	if err != nil {
 		return nil, err
 	}
 	info, err := e.Ping(ctx)
 	if err != nil {
 		e.Close()
+		if host != "" {
+			return nil, fmt.Errorf("host %s: %w", host, err)
+		}
 		return nil, err
 	}
 	s.log.Debug("engine", "host", info.Host, "version", info.ServerVersion, "api", info.APIVersion)
-	s.engine = e
+	s.engines[host] = e
 	return e, nil
+}
+
+// engineFor is the engine a task's host= key names.
+func (s *session) engineFor(ctx context.Context, a Args) (*dockerengine.Engine, error) {
+	return s.dockerEngine(ctx, a.strOr("host", ""))
 }
 
 // orchestrator wires the project to the engine, with the project's ssh key.
 func (s *session) orchestrator(ctx context.Context, p *project.Project, a Args) (*orchestrator.Orchestrator, error) {
-	if a.has("host") {
-		return nil, fmt.Errorf("host=%s: remote hosts are not available yet in this version; run without host= to use the local engine", a.strOr("host", ""))
-	}
-	e, err := s.dockerEngine(ctx)
+	e, err := s.engineFor(ctx, a)
 	if err != nil {
 		return nil, err
 	}

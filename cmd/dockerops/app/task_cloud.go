@@ -2,12 +2,329 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"io/fs"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/digitalocean/godo"
+	"golang.org/x/crypto/ssh"
+
+	"github.com/dockerops/dockerops/orchestrator/digitalocean"
+	"github.com/dockerops/dockerops/orchestrator/dockerengine"
+	"github.com/dockerops/dockerops/project"
 )
 
-var errNoCloud = errors.New("DigitalOcean tasks are not available in this build yet")
+// dockerWait bounds provision's wait for Docker to answer on a new droplet
+// (cloud-init installs it after the droplet becomes active).
+const dockerWait = 10 * time.Minute
 
-func runProvision(context.Context, *session, Args) error { return errNoCloud }
-func runInventory(context.Context, *session, Args) error { return errNoCloud }
-func runDestroy(context.Context, *session, Args) error   { return errNoCloud }
-func runSnapshot(context.Context, *session, Args) error  { return errNoCloud }
+func (s *session) cloud(conf string) (*project.Project, *digitalocean.Hosts, *godo.Client, error) {
+	p, err := s.project(conf)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	hosts, err := digitalocean.LoadHosts(p.Dir, p.AppsDir)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	client, err := digitalocean.ClientFromEnv(s.env.Getenv, p.HostConf)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return p, hosts, client, nil
+}
+
+func inventoryPath(p *project.Project) string { return filepath.Join(p.Dir, "inventory.json") }
+
+func knownHostsPath(p *project.Project) string {
+	return filepath.Join(p.DataDir, ".ssh", "known_hosts")
+}
+
+func runProvision(ctx context.Context, s *session, a Args) error {
+	p, hosts, client, err := s.cloud("")
+	if err != nil {
+		return err
+	}
+	var names []string
+	if a.Arg != "" && a.Arg != "all" {
+		names = []string{a.Arg}
+	}
+	selected, err := hosts.Select(names...)
+	if err != nil {
+		return err
+	}
+	key, err := s.projectKey(p)
+	if err != nil {
+		return err
+	}
+	req := digitalocean.ProvisionRequest{Project: p.Name, Hosts: selected, PublicKey: key.AuthorizedKey(), Progress: s.env.Stderr}
+	if b := a.boolPtr("wait"); b == nil || *b {
+		req.Wait = func(ctx context.Context, host, ip string) error {
+			return s.waitForDocker(ctx, p, key.Signer, host, ip)
+		}
+	}
+	inv, err := digitalocean.Provision(ctx, client, req)
+	if err != nil {
+		return err
+	}
+	all, err := digitalocean.ReadInventory(inventoryPath(p))
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	if all == nil {
+		all = digitalocean.Inventory{}
+	}
+	for h, entry := range inv {
+		all[h] = entry
+	}
+	if err := digitalocean.WriteInventory(inventoryPath(p), all); err != nil {
+		return err
+	}
+	return printInventory(s, inv)
+}
+
+// waitForDocker polls until the droplet's Docker engine answers through SSH.
+func (s *session) waitForDocker(ctx context.Context, p *project.Project, signer ssh.Signer, host, ip string) error {
+	ctx, cancel := context.WithTimeout(ctx, dockerWait)
+	defer cancel()
+	var last error
+	for {
+		e, err := dockerengine.New(ctx, dockerengine.Options{Host: "ssh://root@" + ip, SSHSigners: []ssh.Signer{signer}, KnownHostsFile: knownHostsPath(p)})
+		if err == nil {
+			_, err = e.Ping(ctx)
+			e.Close()
+			if err == nil {
+				fmt.Fprintf(s.env.Stderr, "%s: Docker answers over SSH at %s\n", host, ip)
+				return nil
+			}
+		}
+		last = err
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("%s: Docker did not answer over SSH at %s within %s: %v", host, ip, dockerWait, last)
+		case <-time.After(2 * time.Second):
+		}
+	}
+}
+
+func printInventory(s *session, inv digitalocean.Inventory) error {
+	out, err := json.MarshalIndent(inv, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(s.env.Stdout, "%s\n", out)
+	return err
+}
+
+func runInventory(ctx context.Context, s *session, _ Args) error {
+	p, _, client, err := s.cloud("")
+	if err != nil {
+		return err
+	}
+	inv, err := digitalocean.RebuildInventory(ctx, client, p.Name)
+	if err != nil {
+		return err
+	}
+	if err := digitalocean.WriteInventory(inventoryPath(p), inv); err != nil {
+		return err
+	}
+	return printInventory(s, inv)
+}
+
+func runDestroy(ctx context.Context, s *session, a Args) error {
+	p, hosts, client, err := s.cloud("")
+	if err != nil {
+		return err
+	}
+	if a.Arg == "" {
+		return usagef("destroy needs all or a host name, e.g. `dockerops destroy:web1`")
+	}
+	var names []string
+	if a.Arg != "all" {
+		if _, ok := hosts.Host(a.Arg); !ok {
+			return fmt.Errorf("no host %q in %s (hosts: %s)", a.Arg, hosts.File, strings.Join(hosts.Names, ", "))
+		}
+		names = []string{a.Arg}
+	}
+	what := "every droplet of project " + p.Name
+	if names != nil {
+		what = "droplet " + digitalocean.DropletName(p.Name, a.Arg)
+	}
+	if !a.flag("force") {
+		if err := s.confirm("Destroy " + what + " and its DNS records?"); err != nil {
+			return err
+		}
+	}
+	if err := digitalocean.Destroy(ctx, client, p.Name, names, digitalocean.WithProgress(s.env.Stderr)); err != nil {
+		return err
+	}
+	inv, err := digitalocean.ReadInventory(inventoryPath(p))
+	if err != nil {
+		return nil // nothing recorded locally
+	}
+	for h := range inv {
+		if names == nil || h == a.Arg {
+			delete(inv, h)
+		}
+	}
+	return digitalocean.WriteInventory(inventoryPath(p), inv)
+}
+
+func runSnapshot(ctx context.Context, s *session, a Args) error {
+	p, hosts, client, err := s.cloud("")
+	if err != nil {
+		return err
+	}
+	switch {
+	case a.Arg == "list":
+		snaps, err := digitalocean.ListSnapshots(ctx, client, p.Name)
+		if err != nil {
+			return err
+		}
+		digitalocean.PrintSnapshots(s.env.Stdout, snaps)
+		return nil
+	case a.Arg == "":
+		return usagef("snapshot needs a host name or list, e.g. `dockerops snapshot:web1`")
+	}
+	if _, ok := hosts.Host(a.Arg); !ok {
+		return fmt.Errorf("no host %q in %s", a.Arg, hosts.File)
+	}
+	return digitalocean.Snapshot(ctx, client, p.Name, a.Arg, a.strOr("name", ""), digitalocean.WithProgress(s.env.Stderr))
+}
+
+// hostAddresses finds a host's public and private IPv4 in inventory.json,
+// rebuilding it from the account when the host is not recorded there.
+func (s *session) hostAddresses(ctx context.Context, p *project.Project, host string) (public, private string, err error) {
+	inv, err := digitalocean.ReadInventory(inventoryPath(p))
+	if entry, ok := inv[host]; err == nil && ok && entry.Public.IPv4 != "" {
+		return entry.Public.IPv4, entry.Private.IPv4, nil
+	}
+	client, err := digitalocean.ClientFromEnv(s.env.Getenv, p.HostConf)
+	if err != nil {
+		return "", "", fmt.Errorf("host %s is not in inventory.json, and the account cannot be asked: %w", host, err)
+	}
+	if inv, err = digitalocean.RebuildInventory(ctx, client, p.Name); err != nil {
+		return "", "", err
+	}
+	if err := digitalocean.WriteInventory(inventoryPath(p), inv); err != nil {
+		return "", "", err
+	}
+	entry, ok := inv[host]
+	if !ok || entry.Public.IPv4 == "" {
+		return "", "", fmt.Errorf("host %s has no droplet; run `dockerops provision:%s` first", host, host)
+	}
+	return entry.Public.IPv4, entry.Private.IPv4, nil
+}
+
+// remoteEngineOptions reach a droplet's Docker socket through SSH as root,
+// with the project key and the project's known_hosts.
+func (s *session) remoteEngineOptions(ctx context.Context, host string) (dockerengine.Options, error) {
+	p, err := s.project("")
+	if err != nil {
+		return dockerengine.Options{}, err
+	}
+	hosts, err := digitalocean.LoadHosts(p.Dir, p.AppsDir)
+	if err != nil {
+		return dockerengine.Options{}, err
+	}
+	if _, ok := hosts.Host(host); !ok {
+		return dockerengine.Options{}, fmt.Errorf("no host %q in %s (hosts: %s)", host, hosts.File, strings.Join(hosts.Names, ", "))
+	}
+	ip, _, err := s.hostAddresses(ctx, p, host)
+	if err != nil {
+		return dockerengine.Options{}, err
+	}
+	key, err := s.projectKey(p)
+	if err != nil {
+		return dockerengine.Options{}, err
+	}
+	return dockerengine.Options{Host: "ssh://root@" + ip, SSHSigners: []ssh.Signer{key.Signer}, KnownHostsFile: knownHostsPath(p)}, nil
+}
+
+// onHost narrows instances to the groups a host runs and points links to
+// instances of other hosts at those hosts' private addresses.
+func (s *session) onHost(ctx context.Context, p *project.Project, host string, instances []project.Instance) ([]project.Instance, error) {
+	hosts, err := digitalocean.LoadHosts(p.Dir, p.AppsDir)
+	if err != nil {
+		return nil, err
+	}
+	h, ok := hosts.Host(host)
+	if !ok {
+		return nil, fmt.Errorf("no host %q in %s", host, hosts.File)
+	}
+	runs := func(group string) bool {
+		return len(h.Groups) == 0 || contains(h.Groups, group)
+	}
+	all, err := p.Resolve(project.Selection{Target: "all"}, project.Overrides{})
+	if err != nil {
+		return nil, err
+	}
+	var out []project.Instance
+	for _, in := range instances {
+		if !runs(in.Group) {
+			continue
+		}
+		for _, l := range in.Links {
+			key := strings.ToUpper(l.Name) + "_CONTAINER_IP"
+			group, found := linkGroup(l, all)
+			if in.Env[key] != "" || !found || runs(group) {
+				continue
+			}
+			other := hosts.HostsForGroup(group)
+			if len(other) == 0 {
+				return nil, fmt.Errorf("%s: link %s targets group %q, which no host of %s runs", in.Name, l.Name, group, hosts.File)
+			}
+			public, private, err := s.hostAddresses(ctx, p, other[0])
+			if err != nil {
+				return nil, err
+			}
+			if private == "" {
+				private = public
+			}
+			in.Env[key] = private
+		}
+		out = append(out, in)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("host %s runs groups %v: none of the selected instances is in them", host, h.Groups)
+	}
+	return out, nil
+}
+
+func linkGroup(l project.Link, all []project.Instance) (string, bool) {
+	for _, in := range all {
+		if (l.Target != nil && in.Name == *l.Target) || (l.Target == nil && in.Container == l.TargetContainer) {
+			return in.Group, true
+		}
+	}
+	return "", false
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// hostNames lists hosts.conf's hosts for hosts=all.
+func (s *session) hostNames() ([]string, error) {
+	p, err := s.project("")
+	if err != nil {
+		return nil, err
+	}
+	hosts, err := digitalocean.LoadHosts(p.Dir, p.AppsDir)
+	if err != nil {
+		return nil, err
+	}
+	names := append([]string(nil), hosts.Names...)
+	sort.Strings(names)
+	return names, nil
+}

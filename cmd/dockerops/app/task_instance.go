@@ -28,7 +28,11 @@ func runLogs(ctx context.Context, s *session, a Args) error {
 	if err != nil {
 		return err
 	}
-	return s.engine.Logs(ctx, ob.ID, a.flag("follow"), s.env.Stdout)
+	e, err := s.engineFor(ctx, a)
+	if err != nil {
+		return err
+	}
+	return e.Logs(ctx, ob.ID, a.flag("follow"), s.env.Stdout)
 }
 
 func runShell(ctx context.Context, s *session, a Args) error {
@@ -40,7 +44,7 @@ func runShell(ctx context.Context, s *session, a Args) error {
 	if c, ok := a.str("command"); ok {
 		cmd = []string{"bash", "-lc", c}
 	}
-	return s.exec(ctx, ob, orchestrator.ExecSpec{Cmd: cmd, TTY: isTerminal(s.env.Stdin) && !a.has("command")})
+	return s.exec(ctx, a, ob, orchestrator.ExecSpec{Cmd: cmd, TTY: isTerminal(s.env.Stdin) && !a.has("command")})
 }
 
 func runStatus(ctx context.Context, s *session, a Args) error {
@@ -48,16 +52,20 @@ func runStatus(ctx context.Context, s *session, a Args) error {
 	if err != nil {
 		return err
 	}
-	return s.exec(ctx, ob, orchestrator.ExecSpec{Cmd: []string{"supervisorctl", "status"}})
+	return s.exec(ctx, a, ob, orchestrator.ExecSpec{Cmd: []string{"supervisorctl", "status"}})
 }
 
 // exec runs a command in an instance with the caller's streams.
-func (s *session) exec(ctx context.Context, ob orchestrator.Observed, spec orchestrator.ExecSpec) error {
+func (s *session) exec(ctx context.Context, a Args, ob orchestrator.Observed, spec orchestrator.ExecSpec) error {
+	e, err := s.engineFor(ctx, a)
+	if err != nil {
+		return err
+	}
 	spec.Streams = orchestrator.Streams{Out: s.env.Stdout, Err: s.env.Stderr}
 	if spec.TTY {
 		spec.Streams.In = s.env.Stdin
 	}
-	code, err := s.engine.Exec(ctx, ob.ID, spec)
+	code, err := e.Exec(ctx, ob.ID, spec)
 	if err != nil {
 		return fmt.Errorf("%s: %w", ob.Name, err)
 	}
@@ -102,7 +110,7 @@ func runStop(ctx context.Context, s *session, a Args) error {
 // engineOrchestrator is an orchestrator for tasks that only act on what the
 // engine has, so they work even when the project's confs are broken.
 func (s *session) engineOrchestrator(ctx context.Context, a Args) (*orchestrator.Orchestrator, error) {
-	e, err := s.dockerEngine(ctx)
+	e, err := s.engineFor(ctx, a)
 	if err != nil {
 		return nil, err
 	}
@@ -197,7 +205,7 @@ func runInfo(ctx context.Context, s *session, a Args) error {
 		fmt.Fprintf(w, "project:        %s\ndir:            %s\napps_containers: %s\ndata dir:       %s\nrun conf:       %s\nhost conf:      %s\n",
 			p.Name, p.Dir, p.AppsDir, p.DataDir, dash(p.RunConfPath), p.HostConfPath)
 	}
-	e, err := s.dockerEngine(ctx)
+	e, err := s.engineFor(ctx, a)
 	if err != nil {
 		return err
 	}

@@ -22,6 +22,7 @@ type psEntry struct {
 	Status       string         `json:"status"`
 	IP           string         `json:"ip"`
 	Ports        []project.Port `json:"ports"`
+	Host         string         `json:"host,omitempty"` // hosts.conf host, "" = the local engine
 }
 
 func runPs(ctx context.Context, s *session, a Args) error {
@@ -29,15 +30,18 @@ func runPs(ctx context.Context, s *session, a Args) error {
 	if format != "table" && format != "json" {
 		return usagef("task \"ps\", key format: %q is not table or json", format)
 	}
-	if a.has("hosts") || a.has("host") {
-		return fmt.Errorf("remote hosts are not available yet in this version; run without host=/hosts=")
-	}
 	if a.Arg != "" && a.Arg != "all" {
 		return usagef("task \"ps\": argument %q is not \"all\"", a.Arg)
 	}
-	e, err := s.dockerEngine(ctx)
-	if err != nil {
-		return err
+	hosts := []string{a.strOr("host", "")}
+	if h, ok := a.str("hosts"); ok {
+		if h != "all" {
+			return usagef("task \"ps\": hosts=%s: only hosts=all is supported (use host=NAME for one)", h)
+		}
+		var err error
+		if hosts, err = s.hostNames(); err != nil {
+			return err
+		}
 	}
 	name := ""
 	if a.Arg != "all" {
@@ -47,20 +51,31 @@ func runPs(ctx context.Context, s *session, a Args) error {
 		}
 		name = p
 	}
-	observed, err := e.Containers(ctx, name)
-	if err != nil {
-		return err
-	}
-	sort.Slice(observed, func(i, j int) bool { return observed[i].Name < observed[j].Name })
-	entries := make([]psEntry, 0, len(observed))
-	for _, ob := range observed {
-		ports := make([]project.Port, 0, len(ob.Ports))
-		for _, p := range ob.Ports {
-			ports = append(ports, project.Port{Container: p.Container, Host: p.Host, Protocol: p.Protocol})
+	var entries []psEntry
+	var statuses []string
+	for _, host := range hosts {
+		e, err := s.dockerEngine(ctx, host)
+		if err != nil {
+			return err
 		}
-		entries = append(entries, psEntry{Name: ob.Name, Container: ob.Labels[orchestrator.LabelContainer],
-			Instance: ob.Labels[orchestrator.LabelInstance], InstanceType: ob.Labels[orchestrator.LabelInstanceType],
-			Status: ob.State, IP: ob.IP, Ports: ports})
+		observed, err := e.Containers(ctx, name)
+		if err != nil {
+			return err
+		}
+		sort.Slice(observed, func(i, j int) bool { return observed[i].Name < observed[j].Name })
+		for _, ob := range observed {
+			ports := make([]project.Port, 0, len(ob.Ports))
+			for _, p := range ob.Ports {
+				ports = append(ports, project.Port{Container: p.Container, Host: p.Host, Protocol: p.Protocol})
+			}
+			entries = append(entries, psEntry{Name: ob.Name, Container: ob.Labels[orchestrator.LabelContainer],
+				Instance: ob.Labels[orchestrator.LabelInstance], InstanceType: ob.Labels[orchestrator.LabelInstanceType],
+				Status: ob.State, IP: ob.IP, Ports: ports, Host: host})
+			statuses = append(statuses, ob.Status)
+		}
+	}
+	if entries == nil {
+		entries = []psEntry{}
 	}
 	if format == "json" {
 		out, err := json.MarshalIndent(entries, "", "  ")
@@ -71,9 +86,16 @@ func runPs(ctx context.Context, s *session, a Args) error {
 		return err
 	}
 	tw := tabwriter.NewWriter(s.env.Stdout, 0, 4, 2, ' ', 0)
+	multi := len(hosts) > 1
+	if multi {
+		fmt.Fprint(tw, "HOST\t")
+	}
 	fmt.Fprintln(tw, "NAME\tTYPE\tSTATUS\tIP\tPORTS")
 	for i, e := range entries {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", e.Name, dash(e.InstanceType), observed[i].Status, dash(e.IP), dash(portList(e.Ports)))
+		if multi {
+			fmt.Fprintf(tw, "%s\t", e.Host)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", e.Name, dash(e.InstanceType), statuses[i], dash(e.IP), dash(portList(e.Ports)))
 	}
 	return tw.Flush()
 }
@@ -95,7 +117,7 @@ func (s *session) projectForEngine() (string, error) {
 // container name, or a pattern with * matched against the container name and
 // against <container>-<instance>; instance= narrows to one instance.
 func (s *session) instancesOf(ctx context.Context, a Args, what string) ([]orchestrator.Observed, error) {
-	e, err := s.dockerEngine(ctx)
+	e, err := s.engineFor(ctx, a)
 	if err != nil {
 		return nil, err
 	}

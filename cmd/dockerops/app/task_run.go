@@ -29,6 +29,14 @@ func runRun(ctx context.Context, s *session, a Args) error {
 	if err != nil {
 		return err
 	}
+	if host := a.strOr("host", ""); host != "" {
+		if instances, err = s.onHost(ctx, p, host, instances); err != nil {
+			return err
+		}
+		if err := s.buildMissing(ctx, o, p, instances); err != nil {
+			return err
+		}
+	}
 	var detached, attached []project.Instance
 	for _, in := range instances {
 		if in.Interactive {
@@ -157,4 +165,33 @@ func runBuild(ctx context.Context, s *session, a Args) error {
 		opts.BuildArgs = map[string]string{"BASE_IMAGE": b}
 	}
 	return o.Build(ctx, p, names, opts)
+}
+
+// buildMissing builds, on the orchestrator's engine, the images of instances
+// it does not have yet: how images reach a remote host without a registry.
+func (s *session) buildMissing(ctx context.Context, o *orchestrator.Orchestrator, p *project.Project, instances []project.Instance) error {
+	var missing []string
+	seen := map[string]bool{}
+	for _, in := range instances {
+		if seen[in.Container] {
+			continue
+		}
+		seen[in.Container] = true
+		id, err := o.Engine.ImageID(ctx, in.Image)
+		if err != nil {
+			return err
+		}
+		if id == "" {
+			missing = append(missing, in.Container)
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	names, err := p.BuildList(missing)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(s.env.Stderr, "building %s on the host's engine\n", strings.Join(names, ", "))
+	return o.Build(ctx, p, names, orchestrator.BuildOptions{BaseContext: baseFS()})
 }

@@ -39,12 +39,15 @@ func runSSH(ctx context.Context, s *session, a Args) error {
 		if hasCommand {
 			cmd = []string{"bash", "-lc", command}
 		}
-		return s.exec(ctx, ob, orchestrator.ExecSpec{Cmd: cmd, User: "dockerops", TTY: !hasCommand && isTerminal(s.env.Stdin)})
+		return s.exec(ctx, a, ob, orchestrator.ExecSpec{Cmd: cmd, User: "dockerops", TTY: !hasCommand && isTerminal(s.env.Stdin)})
 	}
-	if err := waitForSSH(ctx, ob.IP); err != nil {
-		return fmt.Errorf("%s: %w", ob.Name, err)
+	host := a.strOr("host", "")
+	if host == "" {
+		if err := waitForSSH(ctx, ob.IP); err != nil {
+			return fmt.Errorf("%s: %w", ob.Name, err)
+		}
 	}
-	knownHosts, err := s.containerHostKey(ctx, ob)
+	knownHosts, err := s.containerHostKey(ctx, a, ob)
 	if err != nil {
 		return err
 	}
@@ -58,6 +61,15 @@ func runSSH(ctx context.Context, s *session, a Args) error {
 		"-o", "IdentityAgent=" + agent.Socket, "-o", "IdentitiesOnly=no",
 		"-o", "UserKnownHostsFile=" + knownHosts, "-o", "StrictHostKeyChecking=yes",
 		"-o", "LogLevel=ERROR", "-o", "ConnectTimeout=10"}
+	if host != "" {
+		// The container's address is private to the droplet: go through it.
+		dropletIP, _, err := s.hostAddresses(ctx, p, host)
+		if err != nil {
+			return err
+		}
+		args = append(args, "-o", fmt.Sprintf("ProxyCommand=%s -F /dev/null -o IdentityAgent=%s -o UserKnownHostsFile=%s -o StrictHostKeyChecking=yes -o LogLevel=ERROR -W %%h:%%p root@%s",
+			client, agent.Socket, knownHostsPath(p), dropletIP))
+	}
 	if !hasCommand && isTerminal(s.env.Stdin) {
 		args = append(args, "-t")
 	}
@@ -110,9 +122,13 @@ func waitForSSH(ctx context.Context, ip string) error {
 // containerHostKey reads the host key the container generated at its first
 // start and writes a known_hosts file pinning it, so ssh checks it strictly
 // even though container IPs are reused.
-func (s *session) containerHostKey(ctx context.Context, ob orchestrator.Observed) (string, error) {
+func (s *session) containerHostKey(ctx context.Context, a Args, ob orchestrator.Observed) (string, error) {
+	e, err := s.engineFor(ctx, a)
+	if err != nil {
+		return "", err
+	}
 	var out strings.Builder
-	code, err := s.engine.Exec(ctx, ob.ID, orchestrator.ExecSpec{
+	code, err := e.Exec(ctx, ob.ID, orchestrator.ExecSpec{
 		Cmd: []string{"cat", "/etc/ssh/ssh_host_ed25519_key.pub"}, Streams: orchestrator.Streams{Out: &out}})
 	if err != nil || code != 0 {
 		return "", fmt.Errorf("%s: cannot read its ssh host key (is it a dockerops-base image?)", ob.Name)
