@@ -56,7 +56,11 @@ func (o *Orchestrator) containerSpec(in project.Instance, imageID string, linkIP
 		spec.Binds = append(spec.Binds, *in.PersistentDir+":"+PersistentMount)
 	}
 	for _, v := range in.Volumes {
-		spec.Binds = append(spec.Binds, v.Source+":"+v.Target)
+		bind := v.Source + ":" + v.Target
+		if v.ReadOnly {
+			bind += ":ro"
+		}
+		spec.Binds = append(spec.Binds, bind)
 	}
 	if in.Interactive {
 		spec.Cmd = []string{"bash"}

@@ -1,0 +1,199 @@
+package project
+
+import (
+	"math"
+	"regexp"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Entry is one run.conf entry as written; nil pointers are keys not given.
+type Entry struct {
+	File      string // relative to the project dir
+	Line      int
+	Container string
+	Instance  string // DefaultInstance when not given
+
+	InstanceType *InstanceType
+	Links        []LinkSpec
+	EnvVars      []EnvVar // in file order
+	Hostname     *string
+	Volumes      []VolumeSpec // nil = not given
+	Group        string
+	Sleep        *float64
+	SeedCommand  *string
+
+	Linked, PublishPorts, PersistentData, PersistentLog, PersistentOpt, Safemode, Interactive *bool
+}
+
+// Key identifies an entry: its container and instance.
+func (e Entry) Key() string { return e.Container + "-" + e.Instance }
+
+// LinkSpec is a run.conf link; Instance nil = any running instance.
+type LinkSpec struct {
+	Name      string
+	Container string
+	Instance  *string
+	Line      int
+}
+
+// EnvVar is one env_vars value; Value nil = required from the process
+// environment or host.conf.
+type EnvVar struct {
+	Key   string
+	Value *string
+	Line  int
+}
+
+var (
+	entryKeys = []string{"container", "instance", "instance_type", "links", "env_vars", "hostname", "volumes", "group",
+		"sleep", "seed_command", "linked", "publish_ports", "persistent_data", "persistent_log", "persistent_opt",
+		"safemode", "interactive"}
+	linkKeys   = []string{"name", "container", "instance"}
+	instanceRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
+	linkNameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+	// reservedEnv are set by dockerops itself; HOST_IP and *_CONTAINER_IP
+	// may be given, for the multi-host case.
+	reservedEnv = map[string]bool{"CONTAINER": true, "INSTANCE": true, "INSTANCE_TYPE": true, "PERSISTENT_DATA": true,
+		"PERSISTENT_LOG": true, "PERSISTENT_OPT": true, "SAFEMODE": true}
+)
+
+// entryParser reads entries of one file, reporting problems with its name.
+type entryParser struct {
+	file       string
+	ps         *problems
+	containers map[string]*Container
+	appsName   string // how messages name the containers folder
+}
+
+func (ep *entryParser) errf(line int, format string, args ...any) {
+	ep.ps.addf(ep.file, line, format, args...)
+}
+
+// checkKeys reports unknown and repeated keys; it returns the known ones.
+func (ep *entryParser) checkKeys(fs []field, valid []string, what string) map[string]field {
+	out := map[string]field{}
+	for _, f := range fs {
+		switch {
+		case indexOf(valid, f.key) < 0:
+			if s := suggest(f.key, valid); s != "" {
+				ep.errf(f.line, "unknown key %q in %s%s", f.key, what, s)
+			} else {
+				ep.errf(f.line, "unknown key %q in %s; valid keys: %s", f.key, what, strings.Join(valid, ", "))
+			}
+		case out[f.key].val != nil:
+			ep.errf(f.line, "key %q is given twice (first at line %d)", f.key, out[f.key].line)
+		default:
+			out[f.key] = f
+		}
+	}
+	return out
+}
+
+// entry parses one run.conf entry; ok is false when it has no usable
+// container and instance, so later checks skip it.
+func (ep *entryParser) entry(n *yaml.Node) (e Entry, ok bool) {
+	n = deref(n)
+	e = Entry{File: ep.file, Line: n.Line, Instance: DefaultInstance}
+	if n.Kind != yaml.MappingNode {
+		ep.errf(n.Line, "an entry must be an object with at least \"container\", not %s", kindName(n))
+		return e, false
+	}
+	keys := ep.checkKeys(fields(n, ep.file, ep.ps), entryKeys, "an entry")
+	ok = true
+	if f, has := keys["container"]; !has {
+		ep.errf(n.Line, "entry has no \"container\"")
+		ok = false
+	} else if s, good := ep.str(f); good {
+		e.Container = s
+		if ep.containers[s] == nil {
+			ep.errf(f.line, "container %q is not in %s%s", s, ep.appsName, suggest(s, sortedKeys(ep.containers)))
+			ok = false
+		}
+	} else {
+		ok = false
+	}
+	if f, has := keys["instance"]; has {
+		if s, good := ep.str(f); good {
+			e.Instance = s
+			if !instanceRE.MatchString(s) {
+				ep.errf(f.line, "instance name %q is not valid: use letters, digits, '_', '.' and '-', starting with a letter or digit", s)
+				ok = false
+			}
+		} else {
+			ok = false
+		}
+	}
+	if f, has := keys["instance_type"]; has {
+		if s, good := ep.str(f); good {
+			if t, err := ParseInstanceType(s); err != nil {
+				ep.errf(f.line, "%v", err)
+			} else {
+				e.InstanceType = &t
+			}
+		}
+	}
+	e.Hostname = ep.optStr(keys, "hostname")
+	if e.Hostname != nil && !validHostname(*e.Hostname) {
+		ep.errf(keys["hostname"].line, "hostname %q is not valid: use letters, digits, '.' and '-'", *e.Hostname)
+	}
+	if g := ep.optStr(keys, "group"); g != nil {
+		e.Group = *g
+	}
+	e.SeedCommand = ep.optStr(keys, "seed_command")
+	if f, has := keys["sleep"]; has {
+		if v, good := numberValue(f.val); !good && kindName(f.val) == "a number" {
+			ep.errf(f.line, "\"sleep\" %s is out of range", deref(f.val).Value)
+		} else if !good {
+			ep.errf(f.line, "\"sleep\" must be a number of seconds, not %s", kindName(f.val))
+		} else if v < 0 || math.IsNaN(v) || math.IsInf(v, 0) {
+			ep.errf(f.line, "\"sleep\" must be zero or more seconds, not %s", deref(f.val).Value)
+		} else {
+			e.Sleep = &v
+		}
+	}
+	for _, b := range []struct {
+		key string
+		dst **bool
+	}{{"linked", &e.Linked}, {"publish_ports", &e.PublishPorts}, {"persistent_data", &e.PersistentData},
+		{"persistent_log", &e.PersistentLog}, {"persistent_opt", &e.PersistentOpt}, {"safemode", &e.Safemode},
+		{"interactive", &e.Interactive}} {
+		if f, has := keys[b.key]; has {
+			if v, good := boolValue(f.val); good {
+				*b.dst = &v
+			} else {
+				ep.errf(f.line, "%q must be true or false, not %s", b.key, kindName(f.val))
+			}
+		}
+	}
+	if f, has := keys["volumes"]; has {
+		e.Volumes = ep.volumes(f)
+	}
+	if f, has := keys["links"]; has {
+		e.Links = ep.links(f, e)
+	}
+	if f, has := keys["env_vars"]; has {
+		e.EnvVars = ep.envVars(f)
+	}
+	return e, ok
+}
+
+func (ep *entryParser) str(f field) (string, bool) {
+	if !isString(f.val) {
+		ep.errf(f.line, "%q must be a string, not %s", f.key, kindName(f.val))
+		return "", false
+	}
+	return deref(f.val).Value, true
+}
+
+func (ep *entryParser) optStr(keys map[string]field, key string) *string {
+	f, has := keys[key]
+	if !has {
+		return nil
+	}
+	if s, ok := ep.str(f); ok {
+		return &s
+	}
+	return nil
+}

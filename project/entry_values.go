@@ -1,0 +1,160 @@
+package project
+
+import (
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+func (ep *entryParser) volumes(f field) []VolumeSpec {
+	v := deref(f.val)
+	var items []field
+	switch {
+	case isString(v):
+		for _, s := range strings.Split(v.Value, ",") {
+			items = append(items, field{key: s, line: v.Line})
+		}
+	case v.Kind == yaml.SequenceNode:
+		for _, c := range v.Content {
+			if !isString(c) {
+				ep.errf(deref(c).Line, "each volume must be a string \"HOST:CONTAINER[:ro]\", not %s", kindName(c))
+				continue
+			}
+			items = append(items, field{key: deref(c).Value, line: deref(c).Line})
+		}
+	default:
+		ep.errf(f.line, "\"volumes\" must be a string \"HOST:CONTAINER[,HOST2:CONTAINER2]\" or a list of them, not %s", kindName(v))
+		return nil
+	}
+	out := []VolumeSpec{}
+	seen := map[string]bool{}
+	for _, it := range items {
+		if strings.TrimSpace(it.key) == "" {
+			continue
+		}
+		vs, err := parseVolume(it.key)
+		if err != nil {
+			ep.errf(it.line, "%v", err)
+			continue
+		}
+		if seen[vs.Target] {
+			ep.errf(it.line, "volume %q: %s is mounted twice", it.key, vs.Target)
+			continue
+		}
+		seen[vs.Target] = true
+		out = append(out, vs)
+	}
+	return out
+}
+
+func (ep *entryParser) links(f field, e Entry) []LinkSpec {
+	v := deref(f.val)
+	if v.Kind != yaml.SequenceNode {
+		ep.errf(f.line, "\"links\" must be a list of {\"name\", \"container\", \"instance\"}, not %s", kindName(v))
+		return nil
+	}
+	var out []LinkSpec
+	names := map[string]int{}
+	for _, c := range v.Content {
+		c = deref(c)
+		if c.Kind != yaml.MappingNode {
+			ep.errf(c.Line, "a link must be an object {\"name\", \"container\", \"instance\"}, not %s", kindName(c))
+			continue
+		}
+		keys := ep.checkKeys(fields(c, ep.file, ep.ps), linkKeys, "a link")
+		l := LinkSpec{Line: c.Line}
+		good := true
+		if nf, has := keys["name"]; !has {
+			ep.errf(c.Line, "link has no \"name\" (the name its <NAME>_CONTAINER_IP variable and host alias get)")
+			good = false
+		} else if s, ok := ep.str(nf); !ok {
+			good = false
+		} else if l.Name = s; !linkNameRE.MatchString(s) {
+			ep.errf(nf.line, "link name %q is not valid: use letters, digits and '_', not starting with a digit", s)
+			good = false
+		} else if first, dup := names[strings.ToUpper(s)]; dup {
+			ep.errf(nf.line, "link %q is given twice (first at line %d)", s, first)
+			good = false
+		} else {
+			names[strings.ToUpper(s)] = nf.line
+		}
+		if cf, has := keys["container"]; !has {
+			ep.errf(c.Line, "link %q has no \"container\"", l.Name)
+			good = false
+		} else if s, ok := ep.str(cf); !ok {
+			good = false
+		} else if l.Container = s; ep.containers[s] == nil {
+			ep.errf(cf.line, "link %q targets container %q, which is not in %s%s", l.Name, s, ep.appsName, suggest(s, sortedKeys(ep.containers)))
+			good = false
+		}
+		if inf, has := keys["instance"]; has && !isNull(inf.val) {
+			if s, ok := ep.str(inf); ok {
+				l.Instance = &s
+			} else {
+				good = false
+			}
+		}
+		if good && l.Instance != nil && l.Container == e.Container && *l.Instance == e.Instance {
+			ep.errf(l.Line, "link %q targets the instance itself", l.Name)
+			good = false
+		}
+		if good {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+func (ep *entryParser) envVars(f field) []EnvVar {
+	v := deref(f.val)
+	if v.Kind != yaml.MappingNode {
+		ep.errf(f.line, "\"env_vars\" must be an object {\"NAME\": \"value\"}, not %s", kindName(v))
+		return nil
+	}
+	var out []EnvVar
+	seen := map[string]int{}
+	for _, kv := range fields(v, ep.file, ep.ps) {
+		switch {
+		case kv.key == "" || strings.ContainsAny(kv.key, "=\x00") || strings.TrimSpace(kv.key) != kv.key:
+			ep.errf(kv.line, "env var name %q is not valid", kv.key)
+			continue
+		case reservedEnv[kv.key]:
+			ep.errf(kv.line, "env var %q is set by dockerops; choose another name", kv.key)
+			continue
+		case seen[kv.key] > 0:
+			ep.errf(kv.line, "env var %q is given twice (first at line %d)", kv.key, seen[kv.key])
+			continue
+		}
+		seen[kv.key] = kv.line
+		ev := EnvVar{Key: kv.key, Line: kv.line}
+		if !isNull(kv.val) {
+			s, ok := scalarText(kv.val)
+			if !ok || strings.ContainsRune(s, 0) {
+				ep.errf(kv.line, "env var %q must be a string, number, boolean or null, not %s", kv.key, kindName(kv.val))
+				continue
+			}
+			ev.Value = &s
+		}
+		out = append(out, ev)
+	}
+	return out
+}
+
+// validHostname accepts what resolvers accept in a host name: letters,
+// digits, '-', '_' and dots between labels of at most 63 characters.
+func validHostname(h string) bool {
+	if h == "" || len(h) > 253 {
+		return false
+	}
+	for _, label := range strings.Split(h, ".") {
+		if label == "" || len(label) > 63 || strings.HasPrefix(label, "-") || strings.HasSuffix(label, "-") {
+			return false
+		}
+		for _, r := range label {
+			if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+				return false
+			}
+		}
+	}
+	return true
+}

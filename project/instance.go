@@ -1,0 +1,67 @@
+package project
+
+// InstanceType names one of the DockerOps instance types; each sets defaults
+// for linking, published ports and persistence.
+type InstanceType string
+
+const (
+	Standard    InstanceType = "standard"
+	Published   InstanceType = "published"
+	Master      InstanceType = "master"
+	Interactive InstanceType = "interactive"
+	Safemode    InstanceType = "safemode"
+)
+
+// Port is a port the instance publishes, 1:1 on the host as DockerOps did.
+type Port struct {
+	Container int    `json:"container"`
+	Host      int    `json:"host"`
+	Protocol  string `json:"protocol"` // "tcp" or "udp"
+}
+
+// Link is a resolved run.conf link. Target is the container name of the linked
+// instance, or nil when the link names no instance ("any running instance of
+// TargetContainer"), which only the engine can settle.
+type Link struct {
+	Name            string  `json:"name"`
+	Target          *string `json:"target"`
+	TargetContainer string  `json:"-"`
+	TargetInstance  string  `json:"-"`
+}
+
+// Volume is a bind mount with an absolute host path.
+type Volume struct {
+	Source string `json:"source"`
+	Target string `json:"target"`
+	// ReadOnly is set by a ":ro" suffix in run.conf (bind as host:target:ro).
+	ReadOnly bool `json:"read_only,omitempty"`
+}
+
+// Instance is one fully resolved instance: everything needed to create its
+// container, with task arguments, run.conf and type defaults already applied.
+type Instance struct {
+	Name           string            `json:"name"` // <project>-<container>-<instance>
+	Container      string            `json:"container"`
+	Instance       string            `json:"instance"`
+	Image          string            `json:"image"` // <project>/<container>
+	InstanceType   InstanceType      `json:"instance_type"`
+	Hostname       string            `json:"hostname"`
+	Group          string            `json:"group"`
+	Linked         bool              `json:"linked"`
+	PublishPorts   bool              `json:"publish_ports"`
+	PersistentData bool              `json:"persistent_data"`
+	PersistentLog  bool              `json:"persistent_log"`
+	PersistentOpt  bool              `json:"persistent_opt"`
+	Safemode       bool              `json:"safemode"`
+	Interactive    bool              `json:"interactive"`
+	Sleep          float64           `json:"sleep"`
+	SeedCommand    string            `json:"seed_command"`
+	Ports          []Port            `json:"ports"`
+	Links          []Link            `json:"links"`
+	Env            map[string]string `json:"env"`
+	Volumes        []Volume          `json:"volumes"`
+	PersistentDir  *string           `json:"persistent_dir"`
+	// MissingEnv lists env_vars declared null in run.conf and found neither in
+	// the process environment nor in host.conf, sorted.
+	MissingEnv []string `json:"-"`
+}
