@@ -7,7 +7,6 @@ package main
 import (
 	"fmt"
 	"os"
-	"os/exec"
 	"strings"
 
 	"github.com/magefile/mage/mg"
@@ -80,10 +79,20 @@ func Fuzz() error {
 	return nil
 }
 
-// Bench runs the benchmarks against the real engine (see BENCHMARKS.md).
+// Bench compares dockerops with Docker Compose and a `docker run` loop on the
+// real engine (N=20 and N=100, median of 5; see BENCHMARKS.md), then runs the
+// Go micro-benchmarks. BENCH_N and BENCH_RUNS override the sizes and runs.
 func Bench() error {
 	mg.Deps(Engine)
-	cmd := exec.Command("go", "test", "-run=^$", "-bench=.", "-benchtime=1x", "-timeout=60m", "./bench/...")
-	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
-	return cmd.Run()
+	n, runs := os.Getenv("BENCH_N"), os.Getenv("BENCH_RUNS")
+	if n == "" {
+		n = "20,100"
+	}
+	if runs == "" {
+		runs = "5"
+	}
+	if err := sh.RunV("go", "run", "./bench", "-n", n, "-runs", runs); err != nil {
+		return err
+	}
+	return sh.RunV("go", "test", "-run=^$", "-bench=.", "./orchestrator/")
 }
