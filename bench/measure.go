@@ -7,6 +7,14 @@ import (
 	"time"
 )
 
+// settle is the pause before each measurement.
+const settle = 2 * time.Second
+
+type step struct {
+	key string
+	fn  func() (time.Duration, error)
+}
+
 // results holds every run's duration per measurement.
 type results map[string][]time.Duration
 
@@ -26,22 +34,31 @@ func (b *bench) measure(ctx context.Context, runs int) (results, error) {
 	}
 	for i := range runs {
 		fmt.Fprintf(os.Stderr, "n=%d run %d/%d\n", b.n, i+1, runs)
-		steps := []struct {
-			key string
-			fn  func() (time.Duration, error)
-		}{
-			{"dockerops cold", func() (time.Duration, error) { return b.dockerops(ctx, "run:all") }},
-			{"dockerops noop", func() (time.Duration, error) { return b.dockerops(ctx, "run:all") }},
-			{"dockerops clean", func() (time.Duration, error) { return b.dockerops(ctx, "clean:all,force=True") }},
-			{"compose cold", func() (time.Duration, error) { return b.composeCmd(ctx, "up", "-d") }},
-			{"compose noop", func() (time.Duration, error) { return b.composeCmd(ctx, "up", "-d") }},
-			{"compose down", func() (time.Duration, error) { return b.composeCmd(ctx, "down") }},
-			{"docker run loop", func() (time.Duration, error) { d, err := b.dockerRunLoop(ctx); b.removeRunLoop(); return d, err }},
+		groups := [][]step{
+			{
+				{"dockerops cold", func() (time.Duration, error) { return b.dockerops(ctx, "run:all") }},
+				{"dockerops noop", func() (time.Duration, error) { return b.dockerops(ctx, "run:all") }},
+				{"dockerops clean", func() (time.Duration, error) { return b.dockerops(ctx, "clean:all,force=True") }},
+			},
+			{
+				{"compose cold", func() (time.Duration, error) { return b.composeCmd(ctx, "up", "-d") }},
+				{"compose noop", func() (time.Duration, error) { return b.composeCmd(ctx, "up", "-d") }},
+				{"compose down", func() (time.Duration, error) { return b.composeCmd(ctx, "down") }},
+			},
+			{
+				{"docker run loop", func() (time.Duration, error) { d, err := b.dockerRunLoop(ctx); b.removeRunLoop(); return d, err }},
+			},
 		}
-		for _, s := range steps {
-			d, err := s.fn()
-			if err := add(s.key, d, err); err != nil {
-				return r, err
+		// Rotate which tool goes first, and let the engine settle (removed
+		// containers are cleaned up after the API call returns) before each
+		// measurement, so no tool pays for another's teardown.
+		for g := range groups {
+			for _, s := range groups[(g+i)%len(groups)] {
+				time.Sleep(settle)
+				d, err := s.fn()
+				if err := add(s.key, d, err); err != nil {
+					return r, err
+				}
 			}
 		}
 	}
