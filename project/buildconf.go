@@ -32,7 +32,7 @@ func parseBuildConf(file string, data []byte, isYAML bool, containers map[string
 		case !isString(n):
 			ps.addf(file, n.Line, "each build.conf item must be a container name, not %s", kindName(n))
 		case containers[n.Value] == nil:
-			ps.addf(file, n.Line, "build.conf lists container %q, which is not in %s%s", n.Value, appsName, suggest(n.Value, sortedKeys(containers)))
+			ps.addf(file, n.Line, "build.conf lists container %q, which is not in %s%s", n.Value, appsName, DidYouMean(n.Value, sortedKeys(containers)))
 		case first[n.Value] > 0:
 			ps.addf(file, n.Line, "build.conf lists container %q twice (first at line %d)", n.Value, first[n.Value])
 		default:

@@ -20,7 +20,7 @@ func (p *Project) BuildList(targets []string) ([]string, error) {
 	var errs []error
 	for _, t := range targets {
 		if p.Containers[t] == nil {
-			errs = append(errs, fmt.Errorf("no container %q in %s%s", t, p.appsName(), suggest(t, sortedKeys(p.Containers))))
+			errs = append(errs, fmt.Errorf("no container %q in %s%s", t, p.appsName(), DidYouMean(t, sortedKeys(p.Containers))))
 		}
 	}
 	if len(errs) > 0 {

@@ -66,9 +66,9 @@ func (ps *problems) err() error {
 	return errors.Join(ps.list...)
 }
 
-// suggest returns ` (did you mean "x"?)` for the candidate closest to word,
+// DidYouMean returns ` (did you mean "x"?)` for the candidate closest to word,
 // or "" when none is close enough to be a likely typo.
-func suggest(word string, candidates []string) string {
+func DidYouMean(word string, candidates []string) string {
 	if len(word) > 64 {
 		return ""
 	}

@@ -77,7 +77,7 @@ func (ep *entryParser) checkKeys(fs []field, valid []string, what string) map[st
 	for _, f := range fs {
 		switch {
 		case indexOf(valid, f.key) < 0:
-			if s := suggest(f.key, valid); s != "" {
+			if s := DidYouMean(f.key, valid); s != "" {
 				ep.errf(f.line, "unknown key %q in %s%s", f.key, what, s)
 			} else {
 				ep.errf(f.line, "unknown key %q in %s; valid keys: %s", f.key, what, strings.Join(valid, ", "))
@@ -108,7 +108,7 @@ func (ep *entryParser) entry(n *yaml.Node) (e Entry, ok bool) {
 	} else if s, good := ep.str(f); good {
 		e.Container = s
 		if ep.containers[s] == nil {
-			ep.errf(f.line, "container %q is not in %s%s", s, ep.appsName, suggest(s, sortedKeys(ep.containers)))
+			ep.errf(f.line, "container %q is not in %s%s", s, ep.appsName, DidYouMean(s, sortedKeys(ep.containers)))
 			ok = false
 		}
 	} else {

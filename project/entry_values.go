@@ -84,7 +84,7 @@ func (ep *entryParser) links(f field, e Entry) []LinkSpec {
 		} else if s, ok := ep.str(cf); !ok {
 			good = false
 		} else if l.Container = s; ep.containers[s] == nil {
-			ep.errf(cf.line, "link %q targets container %q, which is not in %s%s", l.Name, s, ep.appsName, suggest(s, sortedKeys(ep.containers)))
+			ep.errf(cf.line, "link %q targets container %q, which is not in %s%s", l.Name, s, ep.appsName, DidYouMean(s, sortedKeys(ep.containers)))
 			good = false
 		}
 		if inf, has := keys["instance"]; has && !isNull(inf.val) {

@@ -75,7 +75,7 @@ func (ov Overrides) check() ([]VolumeSpec, error) {
 func (p *Project) selectEntries(sel Selection) ([]Entry, error) {
 	all := sel.Target == "" || sel.Target == "all"
 	if !all && p.Containers[sel.Target] == nil {
-		return nil, fmt.Errorf("no container %q in %s%s", sel.Target, p.appsName(), suggest(sel.Target, sortedKeys(p.Containers)))
+		return nil, fmt.Errorf("no container %q in %s%s", sel.Target, p.appsName(), DidYouMean(sel.Target, sortedKeys(p.Containers)))
 	}
 	if sel.Instance != "" && !instanceRE.MatchString(sel.Instance) {
 		return nil, fmt.Errorf("instance name %q is not valid: use letters, digits, '_', '.' and '-', starting with a letter or digit", sel.Instance)

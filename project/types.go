@@ -33,7 +33,7 @@ func ParseInstanceType(s string) (InstanceType, error) {
 	for i, t := range instanceTypes {
 		names[i] = string(t)
 	}
-	return "", fmt.Errorf("invalid instance_type %q%s; valid: %s", s, suggest(s, names), strings.Join(names, ", "))
+	return "", fmt.Errorf("invalid instance_type %q%s; valid: %s", s, DidYouMean(s, names), strings.Join(names, ", "))
 }
 
 // TypeForInstance is the type an instance gets when none is given: its own

@@ -18,7 +18,7 @@ func checkLinks(entries []Entry, confName string, ps *problems) {
 			}
 			if _, ok := index[entryKey{l.Container, *l.Instance}]; !ok {
 				ps.addf(e.File, l.Line, "link %q targets instance %q of container %q, which is not in %s%s",
-					l.Name, *l.Instance, l.Container, confName, suggest(*l.Instance, instancesOf(entries, l.Container)))
+					l.Name, *l.Instance, l.Container, confName, DidYouMean(*l.Instance, instancesOf(entries, l.Container)))
 			}
 		}
 	}

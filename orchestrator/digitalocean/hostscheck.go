@@ -10,6 +10,8 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/dockerops/dockerops/project"
+
 	"gopkg.in/yaml.v3"
 )
 
@@ -196,7 +198,7 @@ func (c *hostsChecker) host(name string, line int, n *yaml.Node) Host {
 		case "groups":
 			h.Groups = c.list(where, f.val, checkGroup)
 		default:
-			c.addf(f.line, "host %q: unknown key %q%s (valid keys: %s)", name, f.key, suggest(f.key, hostKeys), strings.Join(hostKeys, ", "))
+			c.addf(f.line, "host %q: unknown key %q%s (valid keys: %s)", name, f.key, project.DidYouMean(f.key, hostKeys), strings.Join(hostKeys, ", "))
 		}
 	}
 	if !hasRegion {

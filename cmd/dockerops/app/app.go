@@ -9,6 +9,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/dockerops/dockerops/project"
 )
 
 // Version is set at build time with -ldflags "-X ...app.Version=...".
@@ -83,7 +85,7 @@ func parseCommandLine(args []string) ([]boundCall, error) {
 		}
 		t := taskByName(c.Task)
 		if t == nil {
-			return nil, usagef("unknown task %q%s; run `dockerops help` for the list", c.Task, didYouMean(c.Task, taskNames()))
+			return nil, usagef("unknown task %q%s; run `dockerops help` for the list", c.Task, project.DidYouMean(c.Task, taskNames()))
 		}
 		a, err := t.bind(c)
 		if err != nil {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"strings"
+
+	"github.com/dockerops/dockerops/project"
 )
 
 const overview = `dockerops builds and runs the named instances of a project's containers.
@@ -27,7 +29,7 @@ func runHelp(_ context.Context, s *session, a Args) error {
 	if a.Arg != "" {
 		t := taskByName(a.Arg)
 		if t == nil {
-			return usagef("unknown task %q%s", a.Arg, didYouMean(a.Arg, taskNames()))
+			return usagef("unknown task %q%s", a.Arg, project.DidYouMean(a.Arg, taskNames()))
 		}
 		fmt.Fprint(s.env.Stdout, t.help())
 		return nil

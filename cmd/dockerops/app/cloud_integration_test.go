@@ -1,0 +1,384 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/digitalocean/godo"
+
+	"github.com/dockerops/dockerops/orchestrator/digitalocean/dropletsim"
+	"github.com/dockerops/dockerops/orchestrator/digitalocean/fakedo"
+)
+
+// cloudProject is testdata/cloud copied under a unique project name, driven
+// by the in-process CLI against a fake DigitalOcean API whose droplets are
+// simulated droplets (sshd + Docker in a local container).
+type cloudProject struct {
+	t    *testing.T
+	dir  string
+	name string
+	fake *fakedo.Server
+	env  map[string]string // overrides of the process environment; "" = unset
+
+	mu   sync.Mutex
+	sims map[string]*dropletsim.Droplet // by droplet name
+}
+
+func newCloudProject(t *testing.T) *cloudProject {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("needs a Docker engine")
+	}
+	c := &cloudProject{t: t, dir: t.TempDir(), name: "cloud" + randomSuffix(), sims: map[string]*dropletsim.Droplet{}}
+	if err := os.CopyFS(c.dir, os.DirFS("testdata/cloud")); err != nil {
+		t.Fatal(err)
+	}
+	c.fake = fakedo.New(fakedo.Config{ActivateAfter: 1, OnCreate: c.startDroplet, OnDelete: c.removeDroplet})
+	c.fake.AddDomain("example.com")
+	c.env = map[string]string{
+		"DIGITALOCEAN_ACCESS_TOKEN": c.fake.Token(),
+		"DIGITALOCEAN_TOKEN":        "",
+		"DIGITALOCEAN_API_URL":      c.fake.URL(),
+		"PROJECT_DIR":               c.dir,
+		"PROJECT_NAME":              c.name,
+	}
+	t.Cleanup(func() {
+		c.fake.Close()
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		for _, d := range c.sims {
+			if err := d.Remove(context.Background()); err != nil {
+				t.Errorf("cleanup: %v", err)
+			}
+		}
+	})
+	return c
+}
+
+// startDroplet backs a droplet the fake creates with a simulated droplet
+// that authorizes the account's keys (the project key), and gives its
+// address as the droplet's public and private IPv4.
+func (c *cloudProject) startDroplet(d *godo.Droplet) (string, string) {
+	var keys []string
+	for _, k := range c.fake.Keys() {
+		keys = append(keys, k.PublicKey)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	sim, err := dropletsim.Start(ctx, d.Name, strings.Join(keys, "\n"))
+	if err != nil {
+		c.t.Errorf("simulate droplet %s: %v", d.Name, err)
+		return "", ""
+	}
+	c.mu.Lock()
+	c.sims[d.Name] = sim
+	c.mu.Unlock()
+	return sim.IP, sim.IP
+}
+
+func (c *cloudProject) removeDroplet(d *godo.Droplet) {
+	c.mu.Lock()
+	sim := c.sims[d.Name]
+	delete(c.sims, d.Name)
+	c.mu.Unlock()
+	if sim == nil {
+		return
+	}
+	if err := sim.Remove(context.Background()); err != nil {
+		c.t.Errorf("remove simulated droplet %s: %v", d.Name, err)
+	}
+}
+
+func (c *cloudProject) sim(host string) *dropletsim.Droplet {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.sims[c.name+"-"+host]
+}
+
+func (c *cloudProject) run(args ...string) (int, string, string) {
+	var out, errb bytes.Buffer
+	getenv := func(k string) (string, bool) {
+		if v, ok := c.env[k]; ok {
+			return v, v != ""
+		}
+		return os.LookupEnv(k)
+	}
+	start := time.Now()
+	code := Run(context.Background(), args, Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Getenv: getenv})
+	c.t.Logf("dockerops %s: exit %d in %s", strings.Join(args, " "), code, time.Since(start).Round(100*time.Millisecond))
+	return code, out.String(), errb.String()
+}
+
+func (c *cloudProject) must(args ...string) string {
+	c.t.Helper()
+	code, out, stderr := c.run(args...)
+	if code != 0 {
+		c.t.Fatalf("dockerops %v: exit %d\n%s", args, code, stderr)
+	}
+	return out
+}
+
+// fails runs a command line that must exit 1 with a message containing
+// every one of want.
+func (c *cloudProject) fails(args string, want ...string) {
+	c.t.Helper()
+	code, _, stderr := c.run(args)
+	c.t.Logf("%s", stderr)
+	if code != 1 {
+		c.t.Errorf("dockerops %s: exit %d, want 1\n%s", args, code, stderr)
+	}
+	for _, w := range want {
+		if !strings.Contains(stderr, w) {
+			c.t.Errorf("dockerops %s: the message does not mention %q:\n%s", args, w, stderr)
+		}
+	}
+}
+
+func (c *cloudProject) ps(host string) map[string]psEntry {
+	c.t.Helper()
+	var list []psEntry
+	if err := json.Unmarshal([]byte(c.must("ps,host="+host+",format=json")), &list); err != nil {
+		c.t.Fatal(err)
+	}
+	m := map[string]psEntry{}
+	for _, e := range list {
+		m[e.Name] = e
+	}
+	return m
+}
+
+// innerContainers lists the containers running in a simulated droplet's
+// engine, as `docker ps` on the droplet shows them.
+func (c *cloudProject) innerContainers(host string) []string {
+	c.t.Helper()
+	sim := c.sim(host)
+	if sim == nil {
+		c.t.Fatalf("host %s has no simulated droplet", host)
+	}
+	out, err := sim.Exec(context.Background(), nil, "docker", "ps", "--format", "{{.Names}}")
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	return strings.Fields(out)
+}
+
+// setRegion rewrites hosts.conf with db1 in another region.
+func (c *cloudProject) setRegion(region string) {
+	path := filepath.Join(c.dir, "hosts.conf")
+	data, err := os.ReadFile("testdata/cloud/hosts.conf")
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	text := strings.Replace(string(data), `"db1": {"region": "fra1"`, `"db1": {"region": "`+region+`"`, 1)
+	if text == string(data) && region != "fra1" {
+		c.t.Fatal("testdata/cloud/hosts.conf no longer has db1 in fra1")
+	}
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		c.t.Fatal(err)
+	}
+}
+
+// creates counts the POSTs that create droplets, keys and DNS records.
+func (c *cloudProject) creates() map[string]int {
+	return map[string]int{
+		"droplets": c.fake.Calls("POST", "/v2/droplets"),
+		"keys":     c.fake.Calls("POST", "/v2/account/keys"),
+		"records":  c.fake.Calls("POST", "/v2/domains/example.com/records"),
+	}
+}
+
+// records maps "TYPE name" to the data of the example.com records.
+func (c *cloudProject) records() map[string][]string {
+	m := map[string][]string{}
+	for _, r := range c.fake.Records("example.com") {
+		if r.Type == "A" || r.Type == "AAAA" {
+			m[r.Type+" "+r.Name] = append(m[r.Type+" "+r.Name], r.Data)
+		}
+	}
+	return m
+}
+
+// inventoryHost is the shape of one host of inventory.json, as cloudmaker
+// wrote it.
+type inventoryHost struct {
+	Names   []string          `json:"names"`
+	Region  string            `json:"region"`
+	Size    string            `json:"size"`
+	Image   string            `json:"image"`
+	Backups *bool             `json:"backups"`
+	Private map[string]string `json:"private_network_interfaces"`
+	Public  map[string]string `json:"public_network_interfaces"`
+}
+
+func (c *cloudProject) inventory() map[string]inventoryHost {
+	c.t.Helper()
+	data, err := os.ReadFile(filepath.Join(c.dir, "inventory.json"))
+	if err != nil {
+		c.t.Fatalf("inventory.json: %v", err)
+	}
+	var inv map[string]inventoryHost
+	if err := json.Unmarshal(data, &inv); err != nil {
+		c.t.Fatalf("inventory.json is not an inventory: %v\n%s", err, data)
+	}
+	return inv
+}
+
+func TestIntegrationCloudBadInput(t *testing.T) {
+	c := newCloudProject(t)
+
+	c.env["DIGITALOCEAN_ACCESS_TOKEN"] = ""
+	c.fails("provision", "DIGITALOCEAN_ACCESS_TOKEN")
+	c.env["DIGITALOCEAN_ACCESS_TOKEN"] = "not-the-token"
+	c.fails("provision", "401")
+	if n := c.fake.Calls("POST", "/v2/droplets"); n != 0 {
+		t.Errorf("provision without a valid token tried to create %d droplets", n)
+	}
+	c.env["DIGITALOCEAN_ACCESS_TOKEN"] = c.fake.Token()
+
+	// A region the API rejects: the host is named, and a re-run after the
+	// fix finishes the job without duplicates.
+	c.setRegion("xyz9")
+	c.fails("provision", "db1", "region")
+	c.setRegion("fra1")
+	c.must("provision,wait=False")
+	droplets := c.fake.Droplets()
+	names := make([]string, len(droplets))
+	for i, d := range droplets {
+		names[i] = d.Name
+	}
+	slices.Sort(names)
+	if want := []string{c.name + "-db1", c.name + "-web1"}; !slices.Equal(names, want) {
+		t.Errorf("after the failed and the fixed provision, droplets %v, want %v", names, want)
+	}
+	if keys := c.fake.Keys(); len(keys) != 1 {
+		t.Errorf("the account has %d keys, want the project key once", len(keys))
+	}
+	for name, data := range c.records() {
+		if len(data) != 1 {
+			t.Errorf("record %s is there %d times: %v", name, len(data), data)
+		}
+	}
+	c.must("destroy:all,force=True")
+	if left := c.fake.Droplets(); len(left) != 0 {
+		t.Errorf("destroy:all left %d droplets", len(left))
+	}
+}
+
+func TestIntegrationCloudWholeFlow(t *testing.T) {
+	c := newCloudProject(t)
+
+	c.must("provision")
+	if d := c.fake.Droplets(); len(d) != 2 {
+		t.Fatalf("provision made %d droplets, want 2", len(d))
+	}
+	web1, db1 := c.sim("web1"), c.sim("db1")
+	if web1 == nil || db1 == nil {
+		t.Fatalf("droplets %s-web1 and %s-db1 were not created", c.name, c.name)
+	}
+	for _, d := range c.fake.Droplets() {
+		if !slices.Contains(d.Tags, "dockerops-project-"+c.name) {
+			t.Errorf("droplet %s has tags %v, without the project tag", d.Name, d.Tags)
+		}
+	}
+	recs := c.records()
+	if !slices.Equal(recs["A web1"], []string{web1.IP}) || !slices.Equal(recs["A db1"], []string{db1.IP}) {
+		t.Errorf("A records %v, want web1 -> %s and db1 -> %s", recs, web1.IP, db1.IP)
+	}
+	if len(recs["AAAA web1"]) != 1 || len(recs["AAAA db1"]) != 1 {
+		t.Errorf("AAAA records %v, want one per name (ipv6 is on by default)", recs)
+	}
+	inv := c.inventory()
+	for host, sim := range map[string]*dropletsim.Droplet{"web1": web1, "db1": db1} {
+		h, ok := inv[host]
+		switch {
+		case !ok:
+			t.Errorf("inventory.json has no host %s: %+v", host, inv)
+		case !slices.Equal(h.Names, []string{host + ".example.com"}) || h.Region != "fra1" || h.Size != "s-1vcpu-1gb" ||
+			h.Image != "debian-12-x64" || h.Backups == nil || *h.Backups:
+			t.Errorf("inventory.json %s = %+v", host, h)
+		case h.Public["ipv4"] != sim.IP || h.Private["ipv4"] != sim.IP || h.Public["ipv6"] == "":
+			t.Errorf("inventory.json %s addresses: public %v, private %v; want ipv4 %s and an ipv6", host, h.Public, h.Private, sim.IP)
+		}
+	}
+
+	// Provisioning again changes nothing.
+	before := c.creates()
+	c.must("provision")
+	if after := c.creates(); !maps.Equal(after, before) {
+		t.Errorf("a second provision created more: POSTs before %v, after %v", before, after)
+	}
+	if d := c.fake.Droplets(); len(d) != 2 {
+		t.Errorf("after a second provision there are %d droplets", len(d))
+	}
+
+	// Images are built and instances run on each droplet's own engine.
+	c.must("build:all,host=db1")
+	c.must("run:all,host=db1")
+	c.must("run:all,host=web1")
+	front, back := c.name+"-app-front", c.name+"-app-back"
+	if got := c.innerContainers("web1"); !slices.Equal(got, []string{front}) {
+		t.Errorf("containers on web1's engine: %v, want %s", got, front)
+	}
+	if got := c.innerContainers("db1"); !slices.Equal(got, []string{back}) {
+		t.Errorf("containers on db1's engine: %v, want %s", got, back)
+	}
+	if ps := c.ps("web1"); ps[front].Status != "running" || len(ps) != 1 {
+		t.Errorf("ps,host=web1: %+v, want %s running", ps, front)
+	}
+	if ps := c.ps("db1"); ps[back].Status != "running" || len(ps) != 1 {
+		t.Errorf("ps,host=db1: %+v, want %s running", ps, back)
+	}
+
+	// Across hosts: front's link to back is db1's private address, where
+	// back's published port answers.
+	if got := strings.TrimSpace(c.must("shell:app,host=web1,command=printenv BACK_CONTAINER_IP")); got != db1.IP {
+		t.Errorf("BACK_CONTAINER_IP on web1 = %q, want db1's private IPv4 %s", got, db1.IP)
+	}
+	probe := `exec 3<>/dev/tcp/$BACK_CONTAINER_IP/2222 && head -c 4 <&3`
+	if got := c.must("shell:app,host=web1,command=" + probe); got != "SSH-" {
+		t.Errorf("back's port 2222 from front across hosts answers %q, want the SSH greeting", got)
+	}
+
+	// SSH into an instance of a droplet, over real SSH through the droplet.
+	if got := strings.TrimSpace(c.must("ssh:app,host=web1,command=hostname")); got != "app-front" {
+		t.Errorf("ssh:app,host=web1 hostname = %q, want app-front", got)
+	}
+
+	// clean on one host leaves the other alone.
+	c.must("clean:all,host=web1,force=True")
+	if got := c.innerContainers("web1"); len(got) != 0 {
+		t.Errorf("clean:all,host=web1 left %v on web1", got)
+	}
+	if ps := c.ps("web1"); len(ps) != 0 {
+		t.Errorf("ps,host=web1 after clean: %+v", ps)
+	}
+	if got := c.innerContainers("db1"); !slices.Equal(got, []string{back}) {
+		t.Errorf("clean:all,host=web1 touched db1: %v", got)
+	}
+
+	// destroy removes the droplets, their records and the simulated hosts.
+	c.must("destroy:all,force=True")
+	if d := c.fake.Droplets(); len(d) != 0 {
+		t.Errorf("destroy:all left droplets %v", d)
+	}
+	if recs := c.records(); len(recs) != 0 {
+		t.Errorf("destroy:all left records %v", recs)
+	}
+	for _, host := range []string{"web1", "db1"} {
+		if containers, volumes, err := dropletsim.Find(context.Background(), c.name+"-"+host); err != nil || len(containers)+len(volumes) != 0 {
+			t.Errorf("droplet %s is still simulated: %v %v %v", host, containers, volumes, err)
+		}
+	}
+	if inv := c.inventory(); len(inv) != 0 {
+		t.Errorf("inventory.json after destroy:all: %+v", inv)
+	}
+}
