@@ -71,6 +71,10 @@ func copyProject(t *testing.T, src, prefix string) *e2eProject {
 }
 
 func (p *e2eProject) run(args ...string) (int, string, string) {
+	return p.runWithInput("", args...)
+}
+
+func (p *e2eProject) runWithInput(stdin string, args ...string) (int, string, string) {
 	var out, errb bytes.Buffer
 	getenv := func(k string) (string, bool) {
 		switch k {
@@ -81,7 +85,7 @@ func (p *e2eProject) run(args ...string) (int, string, string) {
 		}
 		return os.LookupEnv(k)
 	}
-	code := Run(context.Background(), args, Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Getenv: getenv})
+	code := Run(context.Background(), args, Env{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb, Getenv: getenv})
 	return code, out.String(), errb.String()
 }
 
@@ -155,6 +159,20 @@ func TestIntegrationWholeFlow(t *testing.T) {
 		t.Errorf("second run:all changed the instances: %+v", again)
 	}
 	p.must("run:web,instance=master")
+
+	// An interactive instance runs a shell instead of supervisord and is
+	// removed when the shell exits; safemode skips entrypoint-local.sh.
+	code, out, stderr := p.runWithInput("printenv INSTANCE_TYPE; pgrep supervisord || echo no-supervisord; ls /data\nexit\n", "run:db,instance=interactive")
+	if code != 0 || !strings.Contains(out, "interactive") || !strings.Contains(out, "no-supervisord") || !strings.Contains(out, "entrypoint.txt") {
+		t.Errorf("interactive instance: exit %d, output %q, stderr %q", code, out, stderr)
+	}
+	code, out, stderr = p.runWithInput("ls /data; echo listed\nexit\n", "run:db,instance=safemode")
+	if code != 0 || !strings.Contains(out, "listed") || strings.Contains(out, "entrypoint.txt") {
+		t.Errorf("safemode instance ran entrypoint-local.sh or failed: exit %d, output %q, stderr %q", code, out, stderr)
+	}
+	if ps := p.ps(); len(ps) != 2 {
+		t.Errorf("interactive instances were not removed on exit: %v", ps)
+	}
 
 	// Persistent data survives clean + run; clean removes containers and network.
 	p.must(`shell:web,command=echo kept > /data/www/kept.txt`)

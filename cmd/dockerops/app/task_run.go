@@ -79,7 +79,7 @@ func runRun(ctx context.Context, s *session, a Args) error {
 			continue
 		}
 		if !isTerminal(s.env.Stdin) {
-			return fmt.Errorf("%s is %s: it needs a terminal", in.Name, in.InstanceType)
+			fmt.Fprintf(s.env.Stderr, "%s: standard input is not a terminal, its shell reads the commands piped in\n", in.Name)
 		}
 		code, err := o.RunInteractive(ctx, in, orchestrator.Streams{In: s.env.Stdin, Out: s.env.Stdout, Err: s.env.Stderr})
 		if err != nil {
