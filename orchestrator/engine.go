@@ -44,6 +44,10 @@ type Engine interface {
 	// returns when it exits (interactive and safemode instances).
 	Attach(ctx context.Context, id string, streams Streams) (exitCode int, err error)
 	Logs(ctx context.Context, id string, follow bool, w io.Writer) error
+	// SaveImages and LoadImages move images between engines without a
+	// registry, as `docker save | docker load`.
+	SaveImages(ctx context.Context, refs []string) (io.ReadCloser, error)
+	LoadImages(ctx context.Context, archive io.Reader) error
 }
 
 // EngineInfo describes the engine for `dockerops info`.

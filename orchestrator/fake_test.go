@@ -185,3 +185,14 @@ func (f *fakeEngine) Logs(_ context.Context, id string, _ bool, _ io.Writer) err
 	f.record("logs " + id)
 	return nil
 }
+
+func (f *fakeEngine) SaveImages(_ context.Context, refs []string) (io.ReadCloser, error) {
+	f.record("save " + strings.Join(refs, " "))
+	return io.NopCloser(strings.NewReader(strings.Join(refs, "\n"))), nil
+}
+
+func (f *fakeEngine) LoadImages(_ context.Context, archive io.Reader) error {
+	data, err := io.ReadAll(archive)
+	f.record("load " + strings.ReplaceAll(string(data), "\n", " "))
+	return err
+}

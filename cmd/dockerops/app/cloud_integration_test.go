@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"maps"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -76,8 +77,10 @@ func (c *cloudProject) startDroplet(d *godo.Droplet) (string, string) {
 	defer cancel()
 	sim, err := dropletsim.Start(ctx, d.Name, strings.Join(keys, "\n"))
 	if err != nil {
+		// The fake's own addresses would send the CLI's SSH off this
+		// machine: loopback keeps a failing test's traffic here.
 		c.t.Errorf("simulate droplet %s: %v", d.Name, err)
-		return "", ""
+		return "127.0.0.1", "127.0.0.1"
 	}
 	c.mu.Lock()
 	c.sims[d.Name] = sim
@@ -234,6 +237,7 @@ func (c *cloudProject) inventory() map[string]inventoryHost {
 
 func TestIntegrationCloudBadInput(t *testing.T) {
 	c := newCloudProject(t)
+	t.Parallel()
 
 	c.env["DIGITALOCEAN_ACCESS_TOKEN"] = ""
 	c.fails("provision", "DIGITALOCEAN_ACCESS_TOKEN")
@@ -275,6 +279,7 @@ func TestIntegrationCloudBadInput(t *testing.T) {
 
 func TestIntegrationCloudWholeFlow(t *testing.T) {
 	c := newCloudProject(t)
+	t.Parallel()
 
 	c.must("provision")
 	if d := c.fake.Droplets(); len(d) != 2 {
@@ -310,6 +315,12 @@ func TestIntegrationCloudWholeFlow(t *testing.T) {
 		}
 	}
 
+	// The droplets' host keys are pinned in the project's known_hosts.
+	known, err := os.ReadFile(filepath.Join(c.dir, "data_"+c.name, ".ssh", "known_hosts"))
+	if err != nil || !bytes.Contains(known, []byte(web1.IP+" ssh-ed25519 ")) || !bytes.Contains(known, []byte(db1.IP+" ssh-ed25519 ")) {
+		t.Errorf("known_hosts after provision does not pin both droplets (%v):\n%s", err, known)
+	}
+
 	// Provisioning again changes nothing.
 	before := c.creates()
 	c.must("provision")
@@ -330,6 +341,9 @@ func TestIntegrationCloudWholeFlow(t *testing.T) {
 	}
 	if got := c.innerContainers("db1"); !slices.Equal(got, []string{back}) {
 		t.Errorf("containers on db1's engine: %v, want %s", got, back)
+	}
+	if out, err := exec.Command("docker", "images", "-q", "--filter", "label=dockerops.project="+c.name).Output(); err != nil || len(out) != 0 {
+		t.Errorf("images were built on the local engine, not only on the droplets: %q, %v", out, err)
 	}
 	if ps := c.ps("web1"); ps[front].Status != "running" || len(ps) != 1 {
 		t.Errorf("ps,host=web1: %+v, want %s running", ps, front)

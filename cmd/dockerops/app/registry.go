@@ -56,6 +56,7 @@ func init() {
 				{"wait", kindBool, "return only when every instance runs (and is healthy where it has a HEALTHCHECK)"},
 				{"wait_timeout", kindNumber, "how long to wait for readiness (default 120)"},
 				{"remove_orphans", kindBool, "remove the project's containers that run.conf no longer lists"},
+				{"ship", kindBool, "with host=: send the locally built images (only those that differ) instead of building on the host"},
 			}, overrideKeys), Run: runRun},
 		{Name: "ps", Arg: "all", Summary: "List the project's instances (ps:all: of every dockerops project).",
 			Keys: []Key{keyFormat, keyHost, {"hosts", kindString, "all: list the instances of every host of hosts.conf"}}, Run: runPs},

@@ -33,7 +33,7 @@ func runRun(ctx context.Context, s *session, a Args) error {
 		if instances, err = s.onHost(ctx, p, host, instances); err != nil {
 			return err
 		}
-		if err := s.buildMissing(ctx, o, p, instances); err != nil {
+		if err := s.imagesToHost(ctx, o, p, instances, a.flag("ship")); err != nil {
 			return err
 		}
 	}
@@ -167,9 +167,23 @@ func runBuild(ctx context.Context, s *session, a Args) error {
 	return o.Build(ctx, p, names, opts)
 }
 
-// buildMissing builds, on the orchestrator's engine, the images of instances
-// it does not have yet: how images reach a remote host without a registry.
-func (s *session) buildMissing(ctx context.Context, o *orchestrator.Orchestrator, p *project.Project, instances []project.Instance) error {
+// imagesToHost gets the instances' images onto a remote host without a
+// registry: ship sends the locally built ones that differ (docker save |
+// docker load over SSH); otherwise the missing ones are built there.
+func (s *session) imagesToHost(ctx context.Context, o *orchestrator.Orchestrator, p *project.Project, instances []project.Instance, ship bool) error {
+	if ship {
+		local, err := s.dockerEngine(ctx, "")
+		if err != nil {
+			return err
+		}
+		var refs []string
+		for _, in := range instances {
+			if !contains(refs, in.Image) {
+				refs = append(refs, in.Image)
+			}
+		}
+		return o.Ship(ctx, local, refs)
+	}
 	var missing []string
 	seen := map[string]bool{}
 	for _, in := range instances {
