@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
 	"io/fs"
 	"net"
@@ -16,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // e2eProject copies testdata/e2e into a fresh folder with a unique project
@@ -150,10 +152,18 @@ func TestIntegrationWholeFlow(t *testing.T) {
 		t.Errorf("GET :%d = %q", p.port, body)
 	}
 
-	// A second run of running instances changes nothing.
+	// A second run of running instances changes nothing: not one event on
+	// the engine (no create, start, exec, connect, ...).
+	if events := engineEvents(t, time.Now().Add(-time.Minute), p.name); len(events) == 0 {
+		t.Fatal("engineEvents sees no event of the first run: the no-op check below would prove nothing")
+	}
+	since := time.Now()
 	_, _, stderr := p.run("run:all")
 	if !strings.Contains(stderr, "nothing to do") {
 		t.Errorf("second run:all did something:\n%s", stderr)
+	}
+	if events := engineEvents(t, since, p.name); len(events) != 0 {
+		t.Errorf("a no-op run:all made engine events: %v", events)
 	}
 	if again := p.ps(); again[web.Name].IP != web.IP || again[db.Name].IP != db.IP {
 		t.Errorf("second run:all changed the instances: %+v", again)
@@ -294,4 +304,23 @@ func TestIntegrationLegacyProject(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(p.dir, "demo", "from-container")); err != nil {
 		t.Errorf(`volume "demo:/demo" is not the project's demo folder: %v`, err)
 	}
+}
+
+// engineEvents lists the engine's events since a time that mention name.
+func engineEvents(t *testing.T, since time.Time, name string) []string {
+	t.Helper()
+	until := time.Now().Add(time.Second)
+	stamp := func(t time.Time) string { return fmt.Sprintf("%d.%09d", t.Unix(), t.Nanosecond()) }
+	out, err := exec.Command("docker", "events", "--since", stamp(since), "--until", stamp(until),
+		"--format", "{{.Type}} {{.Action}} {{.Actor.Attributes.name}}").Output()
+	if err != nil {
+		t.Fatalf("docker events: %v", err)
+	}
+	var mine []string
+	for _, line := range strings.Split(string(out), "\n") {
+		if strings.Contains(line, name) {
+			mine = append(mine, line)
+		}
+	}
+	return mine
 }
