@@ -3,10 +3,12 @@ package app
 import (
 	"context"
 	"fmt"
+	"io"
 	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 
 	basecontainer "github.com/dockerops/dockerops/base_container"
 	"github.com/dockerops/dockerops/orchestrator"
@@ -125,7 +127,7 @@ func (s *session) orchestrator(ctx context.Context, p *project.Project, a Args) 
 	return &orchestrator.Orchestrator{
 		Engine:         e,
 		Project:        p.Name,
-		Progress:       s.env.Stderr,
+		Progress:       s.progress(),
 		Parallel:       a.countOr("parallel", 8),
 		AuthorizedKeys: key.AuthorizedKey(),
 		StopTimeout:    seconds(a.numOr("timeout", 10)),
@@ -138,3 +140,12 @@ func (s *session) projectKey(p *project.Project) (*sshkey.Key, error) {
 }
 
 func baseFS() fs.FS { return basecontainer.FS() }
+
+// progress is where orchestrator events go: live status lines on a
+// terminal, one plain line per event otherwise (and with debug logs).
+func (s *session) progress() io.Writer {
+	if isTerminal(s.env.Stderr) && !strings.EqualFold(s.getenv("LOG_LEVEL"), "debug") {
+		return newLiveStatus(s.env.Stderr)
+	}
+	return s.env.Stderr
+}

@@ -118,7 +118,7 @@ func (s *session) engineOrchestrator(ctx context.Context, a Args) (*orchestrator
 	if err != nil {
 		return nil, err
 	}
-	return &orchestrator.Orchestrator{Engine: e, Project: name, Progress: s.env.Stderr,
+	return &orchestrator.Orchestrator{Engine: e, Project: name, Progress: s.progress(),
 		Parallel: a.countOr("parallel", 8), StopTimeout: seconds(a.numOr("timeout", 10))}, nil
 }
 
