@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 
 	"golang.org/x/crypto/ssh"
@@ -138,4 +139,66 @@ func (k *knownHosts) add(hostname string, key ssh.PublicKey) error {
 	slog.Warn("ssh: recorded the host key of a new host", "host", hostname,
 		"key", key.Type()+" "+ssh.FingerprintSHA256(key), "file", k.path)
 	return nil
+}
+
+// ForgetHosts removes from a known_hosts file every line naming one of the
+// addresses (on any port), as `ssh-keygen -R` does: a destroyed droplet's
+// address is reused by the next one, whose new key would look like an
+// attack. A missing file has nothing to forget.
+func ForgetHosts(path string, addrs ...string) error {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) || len(addrs) == 0 {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("known hosts: %w", err)
+	}
+	forget := map[string]bool{}
+	for _, a := range addrs {
+		if a != "" {
+			forget[a] = true
+		}
+	}
+	var kept []string
+	lines := strings.SplitAfter(string(data), "\n")
+	for _, line := range lines {
+		if !namesAny(line, forget) {
+			kept = append(kept, line)
+		}
+	}
+	if len(kept) == len(lines) {
+		return nil
+	}
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, []byte(strings.Join(kept, "")), 0o600); err != nil {
+		return fmt.Errorf("known hosts: %w", err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("known hosts: %w", err)
+	}
+	return nil
+}
+
+// namesAny tells whether a known_hosts line's host field names one of the
+// addresses, bare or as [addr]:port.
+func namesAny(line string, addrs map[string]bool) bool {
+	fields := strings.Fields(line)
+	if len(fields) < 2 || strings.HasPrefix(fields[0], "#") {
+		return false
+	}
+	hosts := fields[0]
+	if strings.HasPrefix(hosts, "@") && len(fields) > 2 { // @cert-authority, @revoked
+		hosts = fields[1]
+	}
+	for _, h := range strings.Split(hosts, ",") {
+		if strings.HasPrefix(h, "[") {
+			if end := strings.Index(h, "]"); end > 0 {
+				h = h[1:end]
+			}
+		}
+		if addrs[h] {
+			return true
+		}
+	}
+	return false
 }

@@ -153,3 +153,32 @@ func TestSSHMissingRemoteSocket(t *testing.T) {
 		t.Fatalf("error %v, want ErrEngineDown naming the remote socket", err)
 	}
 }
+
+func TestSSHForgetHostsThenTrustTheNewKey(t *testing.T) {
+	t.Setenv("SSH_AUTH_SOCK", "")
+	socket, _ := fakeEngine(t)
+	user := newEd25519(t)
+	srv := startSSHServer(t, user.PublicKey(), socket, newEd25519(t))
+	knownHosts := filepath.Join(t.TempDir(), "known_hosts")
+	opts := Options{SSHSigners: []ssh.Signer{user}, KnownHostsFile: knownHosts}
+	if _, err := pingOverSSH(t, srv, opts); err != nil {
+		t.Fatalf("first contact: %v", err)
+	}
+	other := "10.1.2.3 " + strings.TrimSpace(string(ssh.MarshalAuthorizedKey(newEd25519(t).PublicKey()))) + "\n"
+	writeFile(t, knownHosts, "# kept\n"+other+readFile(t, knownHosts))
+
+	// The droplet is destroyed and its address given to a new one.
+	if err := ForgetHosts(knownHosts, "127.0.0.1"); err != nil {
+		t.Fatal(err)
+	}
+	if got := readFile(t, knownHosts); got != "# kept\n"+other {
+		t.Fatalf("known_hosts after forgetting 127.0.0.1:\n%s\nwant only the other lines", got)
+	}
+	srv.setHostKeys(newEd25519(t))
+	if _, err := pingOverSSH(t, srv, opts); err != nil {
+		t.Errorf("a forgotten address with a new key should be trusted anew: %v", err)
+	}
+	if err := ForgetHosts(filepath.Join(t.TempDir(), "none"), "127.0.0.1"); err != nil {
+		t.Errorf("forgetting in a missing file: %v", err)
+	}
+}

@@ -266,14 +266,22 @@ func TestIntegrationCloudBadInput(t *testing.T) {
 	if keys := c.fake.Keys(); len(keys) != 1 {
 		t.Errorf("the account has %d keys, want the project key once", len(keys))
 	}
-	for name, data := range c.records() {
-		if len(data) != 1 {
-			t.Errorf("record %s is there %d times: %v", name, len(data), data)
+	recs := c.records()
+	for _, name := range []string{"A web1", "A db1", "AAAA web1", "AAAA db1"} {
+		if len(recs[name]) != 1 {
+			t.Errorf("record %s is there %d times: %v", name, len(recs[name]), recs)
 		}
 	}
 	c.must("destroy:all,force=True")
 	if left := c.fake.Droplets(); len(left) != 0 {
 		t.Errorf("destroy:all left %d droplets", len(left))
+	}
+	if containers, volumes, err := dropletsim.Find(context.Background(), ""); err == nil {
+		for _, n := range append(containers, volumes...) {
+			if strings.Contains(n, c.name) {
+				t.Errorf("destroy:all left the simulated droplet's %s", n)
+			}
+		}
 	}
 }
 
@@ -394,5 +402,10 @@ func TestIntegrationCloudWholeFlow(t *testing.T) {
 	}
 	if inv := c.inventory(); len(inv) != 0 {
 		t.Errorf("inventory.json after destroy:all: %+v", inv)
+	}
+	// Their addresses go to the next droplets: no key of theirs is kept.
+	known, err = os.ReadFile(filepath.Join(c.dir, "data_"+c.name, ".ssh", "known_hosts"))
+	if err != nil || bytes.Contains(known, []byte(web1.IP+" ")) || bytes.Contains(known, []byte(db1.IP+" ")) {
+		t.Errorf("known_hosts after destroy:all still pins the destroyed droplets (%v):\n%s", err, known)
 	}
 }
