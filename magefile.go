@@ -7,6 +7,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"strings"
 
 	"github.com/magefile/mage/mg"
@@ -50,6 +51,26 @@ func Test() error {
 	return sh.RunWithV(env, "go", "test", "-count=1", "-timeout", "30m", "./...")
 }
 
+// compose installs Debian's docker-compose when no Compose is there, so the
+// benchmark runs from a fresh checkout.
+func compose() error {
+	if exec.Command("docker", "compose", "version").Run() == nil {
+		return nil
+	}
+	if _, err := exec.LookPath("docker-compose"); err == nil {
+		return nil
+	}
+	fmt.Println("mage: installing Debian's docker-compose for the comparison")
+	env := map[string]string{"DEBIAN_FRONTEND": "noninteractive"}
+	if sh.RunWithV(env, "apt-get", "install", "-y", "-q", "docker-compose") == nil {
+		return nil
+	}
+	if err := sh.RunV("apt-get", "update", "-q"); err != nil {
+		return err
+	}
+	return sh.RunWithV(env, "apt-get", "install", "-y", "-q", "docker-compose")
+}
+
 // Fuzz runs every fuzz test for FUZZTIME (default 60s) each.
 func Fuzz() error {
 	fuzztime := os.Getenv("FUZZTIME")
@@ -83,7 +104,7 @@ func Fuzz() error {
 // real engine (N=20 and N=100, median of 5; see BENCHMARKS.md), then runs the
 // Go micro-benchmarks. BENCH_N and BENCH_RUNS override the sizes and runs.
 func Bench() error {
-	mg.Deps(Engine)
+	mg.SerialDeps(Engine, compose)
 	n, runs := os.Getenv("BENCH_N"), os.Getenv("BENCH_RUNS")
 	if n == "" {
 		n = "20,100"

@@ -114,6 +114,20 @@ func (s *session) engineFor(ctx context.Context, a Args) (*dockerengine.Engine, 
 	return s.dockerEngine(ctx, a.strOr("host", ""))
 }
 
+// engineAndProject is the engine a task acts on and the project name its
+// containers are labelled with, for tasks that need no valid conf.
+func (s *session) engineAndProject(ctx context.Context, a Args) (*dockerengine.Engine, string, error) {
+	e, err := s.engineFor(ctx, a)
+	if err != nil {
+		return nil, "", err
+	}
+	name, err := s.projectForEngine()
+	if err != nil {
+		return nil, "", err
+	}
+	return e, name, nil
+}
+
 // orchestrator wires the project to the engine, with the project's ssh key.
 func (s *session) orchestrator(ctx context.Context, p *project.Project, a Args) (*orchestrator.Orchestrator, error) {
 	e, err := s.engineFor(ctx, a)

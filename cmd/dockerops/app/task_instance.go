@@ -110,11 +110,7 @@ func runStop(ctx context.Context, s *session, a Args) error {
 // engineOrchestrator is an orchestrator for tasks that only act on what the
 // engine has, so they work even when the project's confs are broken.
 func (s *session) engineOrchestrator(ctx context.Context, a Args) (*orchestrator.Orchestrator, error) {
-	e, err := s.engineFor(ctx, a)
-	if err != nil {
-		return nil, err
-	}
-	name, err := s.projectForEngine()
+	e, name, err := s.engineAndProject(ctx, a)
 	if err != nil {
 		return nil, err
 	}

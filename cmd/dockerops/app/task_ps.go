@@ -117,11 +117,7 @@ func (s *session) projectForEngine() (string, error) {
 // container name, or a pattern with * matched against the container name and
 // against <container>-<instance>; instance= narrows to one instance.
 func (s *session) instancesOf(ctx context.Context, a Args, what string) ([]orchestrator.Observed, error) {
-	e, err := s.engineFor(ctx, a)
-	if err != nil {
-		return nil, err
-	}
-	name, err := s.projectForEngine()
+	e, name, err := s.engineAndProject(ctx, a)
 	if err != nil {
 		return nil, err
 	}
