@@ -52,13 +52,18 @@ func newBench(ctx context.Context, work, bin string, compose []string, n int) (*
 	if _, err := b.dockerops(ctx, "build:all"); err != nil {
 		return nil, err
 	}
-	out, err := exec.CommandContext(ctx, bin, "config:all,format=json").Output()
+	config := exec.CommandContext(ctx, bin, "config:all,format=json")
+	config.Dir, config.Env = b.dir, append(os.Environ(), b.env()...)
+	out, err := config.Output()
 	if err != nil {
 		return nil, fmt.Errorf("config: %v", err)
 	}
 	var plan struct{ Instances []instance }
 	if err := json.Unmarshal(out, &plan); err != nil {
 		return nil, err
+	}
+	if len(plan.Instances) != n {
+		return nil, fmt.Errorf("config of the bench project lists %d instances, want %d", len(plan.Instances), n)
 	}
 	b.instances = plan.Instances
 	return b, b.writeCompose()

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
+	"strings"
 	"time"
 )
 
@@ -36,12 +38,16 @@ func (b *bench) measure(ctx context.Context, runs int) (results, error) {
 		fmt.Fprintf(os.Stderr, "n=%d run %d/%d\n", b.n, i+1, runs)
 		groups := [][]step{
 			{
-				{"dockerops cold", func() (time.Duration, error) { return b.dockerops(ctx, "run:all") }},
+				{"dockerops cold", func() (time.Duration, error) {
+					return b.checked("label=dockerops.project="+b.name, func() (time.Duration, error) { return b.dockerops(ctx, "run:all") })
+				}},
 				{"dockerops noop", func() (time.Duration, error) { return b.dockerops(ctx, "run:all") }},
 				{"dockerops clean", func() (time.Duration, error) { return b.dockerops(ctx, "clean:all,force=True") }},
 			},
 			{
-				{"compose cold", func() (time.Duration, error) { return b.composeCmd(ctx, "up", "-d") }},
+				{"compose cold", func() (time.Duration, error) {
+					return b.checked("label=com.docker.compose.project="+b.name+"c", func() (time.Duration, error) { return b.composeCmd(ctx, "up", "-d") })
+				}},
 				{"compose noop", func() (time.Duration, error) { return b.composeCmd(ctx, "up", "-d") }},
 				{"compose down", func() (time.Duration, error) { return b.composeCmd(ctx, "down") }},
 			},
@@ -63,6 +69,24 @@ func (b *bench) measure(ctx context.Context, runs int) (results, error) {
 		}
 	}
 	return r, nil
+}
+
+// checked runs a cold start and then makes sure it left the bench's N
+// containers running (those the docker ps filter selects), so every tool is
+// timed on the same work.
+func (b *bench) checked(filter string, start func() (time.Duration, error)) (time.Duration, error) {
+	d, err := start()
+	if err != nil {
+		return d, err
+	}
+	out, err := exec.Command("docker", "ps", "-q", "--filter", "status=running", "--filter", filter).Output()
+	if err != nil {
+		return d, fmt.Errorf("docker ps: %v", err)
+	}
+	if got := len(strings.Fields(string(out))); got != b.n {
+		return d, fmt.Errorf("after the cold start %d containers run (%s), want %d", got, filter, b.n)
+	}
+	return d, nil
 }
 
 func (r results) print(n, runs int) {

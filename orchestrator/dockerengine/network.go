@@ -3,6 +3,7 @@ package dockerengine
 import (
 	"context"
 	"strings"
+	"time"
 
 	cerrdefs "github.com/containerd/errdefs"
 	"github.com/docker/docker/api/types/filters"
@@ -40,13 +41,31 @@ func (e *Engine) networkExists(ctx context.Context, name string) (bool, error) {
 }
 
 // RemoveNetwork removes a network; a missing one is not an error.
+//
+// Right after its last containers are removed the engine may still hold
+// their endpoints for a moment ("has active endpoints"): removal is retried
+// until they are released, for up to endpointRelease.
 func (e *Engine) RemoveNetwork(ctx context.Context, name string) error {
-	err := e.cli.NetworkRemove(ctx, name)
-	if cerrdefs.IsNotFound(err) {
-		return nil
+	deadline := time.Now().Add(endpointRelease)
+	for {
+		err := e.cli.NetworkRemove(ctx, name)
+		if cerrdefs.IsNotFound(err) {
+			return nil
+		}
+		if err == nil || !strings.Contains(err.Error(), "active endpoints") || time.Now().After(deadline) {
+			return e.check(err, "remove network %s", name)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
 	}
-	return e.check(err, "remove network %s", name)
 }
+
+// endpointRelease bounds the wait for a network's endpoints to be released
+// after its containers are gone; a container still attached keeps them.
+const endpointRelease = 5 * time.Second
 
 func isRemovalInProgress(err error) bool {
 	return strings.Contains(err.Error(), "already in progress")

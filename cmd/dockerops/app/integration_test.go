@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -169,6 +170,33 @@ func TestIntegrationWholeFlow(t *testing.T) {
 		t.Errorf("second run:all changed the instances: %+v", again)
 	}
 	p.must("run:web,instance=master")
+
+	// Changing one instance's env recreates that one and leaves the other
+	// alone: no event at all for db.
+	runConf := filepath.Join(p.dir, "apps_containers", "run.conf")
+	data, err := os.ReadFile(runConf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(runConf, bytes.Replace(data, []byte(`"GREETING": "hello"`), []byte(`"GREETING": "hi"`), 1), 0o644)
+	since = time.Now()
+	_, _, stderr = p.run("run:all")
+	if !strings.Contains(stderr, "env GREETING changed") {
+		t.Errorf("run:all after changing web's env does not say why it recreates:\n%s", stderr)
+	}
+	events := engineEvents(t, since, p.name)
+	if !slices.Contains(events, "container create "+web.Name) {
+		t.Errorf("web was not recreated after its env changed: %v", events)
+	}
+	for _, e := range events {
+		if strings.HasSuffix(e, " "+db.Name) {
+			t.Errorf("changing web's env touched db: %v", events)
+			break
+		}
+	}
+	if got := strings.TrimSpace(p.must("ssh:web,command=printenv GREETING")); got != "hi" {
+		t.Errorf("GREETING after the change = %q, want hi", got)
+	}
 
 	// An interactive instance runs a shell instead of supervisord and is
 	// removed when the shell exits; safemode skips entrypoint-local.sh.
