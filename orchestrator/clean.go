@@ -40,11 +40,23 @@ func (o *Orchestrator) Clean(ctx context.Context, targets []Observed) error {
 	if err != nil {
 		return err
 	}
-	if len(left) == 0 {
-		return o.Engine.RemoveNetwork(ctx, o.Project)
+	if len(left) > 0 {
+		return nil
 	}
-	return nil
+	err = o.Engine.RemoveNetwork(ctx, o.Project)
+	if errors.Is(err, ErrStaleNetwork) {
+		// The containers are gone, which is what was asked; the network is
+		// reused by the next run.
+		o.event("warning: %v", err)
+		return nil
+	}
+	return err
 }
+
+// ErrStaleNetwork is a network the engine refuses to remove for endpoints
+// no container holds any more (a Docker engine bug, moby/moby#42119;
+// restarting the engine clears it).
+var ErrStaleNetwork = errors.New("the engine still counts endpoints on the network, though no container is attached (a Docker engine bug; restarting the engine clears it)")
 
 // StopAll stops running containers in parallel; they keep their state.
 func (o *Orchestrator) StopAll(ctx context.Context, targets []Observed) error {

@@ -31,6 +31,8 @@ type Engine interface {
 	Build(ctx context.Context, spec BuildSpec, progress io.Writer) (imageID string, err error)
 	// EnsureNetwork creates the bridge network unless it exists.
 	EnsureNetwork(ctx context.Context, name string, labels map[string]string) error
+	// RemoveNetwork removes the network; one the engine still counts
+	// endpoints on while no container is attached fails with ErrStaleNetwork.
 	RemoveNetwork(ctx context.Context, name string) error
 	Create(ctx context.Context, spec ContainerSpec) (id string, err error)
 	Start(ctx context.Context, id string) error

@@ -26,6 +26,8 @@ type fakeEngine struct {
 	startOrder  []string
 	// healthOnStart is the health a started container reports ("" = no check).
 	healthOnStart string
+	// staleNetwork makes network removal fail as the engine's endpoint bug does.
+	staleNetwork bool
 }
 
 func newFake() *fakeEngine {
@@ -101,6 +103,9 @@ func (f *fakeEngine) RemoveNetwork(_ context.Context, name string) error {
 	f.record("rmnetwork " + name)
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if f.staleNetwork {
+		return fmt.Errorf("network %s kept: %w", name, ErrStaleNetwork)
+	}
 	delete(f.networks, name)
 	return nil
 }

@@ -2,12 +2,15 @@ package dockerengine
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 
 	cerrdefs "github.com/containerd/errdefs"
 	"github.com/docker/docker/api/types/filters"
 	"github.com/docker/docker/api/types/network"
+
+	"github.com/dockerops/dockerops/orchestrator"
 )
 
 // EnsureNetwork creates a bridge network with labels unless a network of
@@ -52,7 +55,13 @@ func (e *Engine) RemoveNetwork(ctx context.Context, name string) error {
 		if cerrdefs.IsNotFound(err) {
 			return nil
 		}
-		if err == nil || !strings.Contains(err.Error(), "active endpoints") || time.Now().After(deadline) {
+		if err == nil || !strings.Contains(err.Error(), "active endpoints") {
+			return e.check(err, "remove network %s", name)
+		}
+		if time.Now().After(deadline) {
+			if n, ierr := e.cli.NetworkInspect(ctx, name, network.InspectOptions{}); ierr == nil && len(n.Containers) == 0 {
+				return fmt.Errorf("network %s kept: %w", name, orchestrator.ErrStaleNetwork)
+			}
 			return e.check(err, "remove network %s", name)
 		}
 		select {
