@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -72,19 +73,33 @@ func findCompose() ([]string, error) {
 }
 
 // timed runs a command and returns how long it took.
+// A command that takes longer than hangAfter is killed and reported as hung
+// (Compose v1 sometimes deadlocks starting many services).
 func timed(ctx context.Context, dir string, env []string, name string, args ...string) (time.Duration, error) {
-	cmd := exec.CommandContext(ctx, name, args...)
+	cctx, cancel := context.WithTimeout(ctx, hangAfter)
+	defer cancel()
+	cmd := exec.CommandContext(cctx, name, args...)
 	cmd.Dir, cmd.Env = dir, append(os.Environ(), env...)
 	start := time.Now()
 	out, err := cmd.CombinedOutput()
 	d := time.Since(start)
+	if cctx.Err() == context.DeadlineExceeded && ctx.Err() == nil {
+		return d, fmt.Errorf("%s %s: %w after %s", name, strings.Join(args, " "), errHung, hangAfter)
+	}
 	if err != nil {
 		return d, fmt.Errorf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
 	}
 	return d, nil
 }
 
+const hangAfter = 5 * time.Minute
+
+var errHung = errors.New("hung")
+
 func median(ds []time.Duration) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
 	s := slices.Clone(ds)
 	slices.Sort(s)
 	return s[len(s)/2]
