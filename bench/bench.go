@@ -20,6 +20,8 @@ type bench struct {
 	compose        []string
 	n              int
 	instances      []instance
+	loops          int    // docker run loops so far
+	loopNet        string // the last loop's network
 }
 
 type instance struct {
@@ -119,7 +121,11 @@ func (b *bench) composeCmd(ctx context.Context, args ...string) (time.Duration, 
 
 // dockerRunLoop starts every container with one sequential `docker run -d`.
 func (b *bench) dockerRunLoop(ctx context.Context) (time.Duration, error) {
-	net := b.name + "r"
+	// A fresh network name each time: the engine sometimes keeps a removed
+	// network's endpoints counted (moby/moby#42119), and the name with them.
+	b.loops++
+	b.loopNet = fmt.Sprintf("%sr%d", b.name, b.loops)
+	net := b.loopNet
 	start := time.Now()
 	if _, err := timed(ctx, b.dir, nil, "docker", "network", "create", net); err != nil {
 		return 0, err
@@ -143,7 +149,7 @@ func (b *bench) removeRunLoop() {
 		names = append(names, in.Name+"-r")
 	}
 	_ = exec.Command("docker", names...).Run()
-	_ = exec.Command("docker", "network", "rm", b.name+"r").Run()
+	_ = exec.Command("docker", "network", "rm", b.loopNet).Run()
 }
 
 func (b *bench) teardown() {
