@@ -198,7 +198,7 @@ run_demo() {
 
 dockerops is installed and the demo runs. Next, from $REPO_DIR:
   ${s}dockerops ps            the demo's instances, their IPs and ports
-  curl localhost:8080        the web master instance, published on the host
+  curl localhost:8080     the web master instance, published on the host
   ${s}dockerops ssh:demo      a shell in the demo container, then inside it:
     ssh \$BASE_CONTAINER_IP   hop to the linked base container (your key is forwarded)
     exit                     back to demo, and exit again to leave it
