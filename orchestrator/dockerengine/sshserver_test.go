@@ -153,19 +153,18 @@ func (s *sshServer) serve(conn net.Conn) {
 func newEd25519(t *testing.T) ssh.Signer {
 	t.Helper()
 	_, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := ssh.NewSignerFromKey(priv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
+	return signerOf(t, priv, err)
 }
 
 func newECDSA(t *testing.T) ssh.Signer {
 	t.Helper()
 	priv, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	return signerOf(t, priv, err)
+}
+
+// signerOf turns a freshly generated private key into an ssh.Signer.
+func signerOf(t *testing.T, priv any, err error) ssh.Signer {
+	t.Helper()
 	if err != nil {
 		t.Fatal(err)
 	}
