@@ -3,6 +3,7 @@ package digitalocean
 import (
 	"errors"
 	"net/http"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -105,5 +106,11 @@ func TestUserDataGolden(t *testing.T) {
 	golden(t, "userdata.golden", []byte(UserData(false)))
 	if UserData(true) != "" {
 		t.Error("a snapshot got user data")
+	}
+	// The droplet runs it with /bin/sh (dash on Debian): it must parse there.
+	check := exec.Command("sh", "-n")
+	check.Stdin = strings.NewReader(UserData(false))
+	if out, err := check.CombinedOutput(); err != nil {
+		t.Errorf("the user data is not valid sh: %v\n%s", err, out)
 	}
 }
