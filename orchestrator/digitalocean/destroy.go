@@ -14,14 +14,16 @@ import (
 // of the project when hosts is empty) and, first, the A and AAAA records
 // pointing at them, so no name is left pointing at an address DigitalOcean
 // may give to someone else. Hosts without a droplet are not an error.
-func Destroy(ctx context.Context, client *godo.Client, project string, hosts []string, opts ...Option) error {
+// It returns the addresses of the droplets it deleted, even when it fails
+// part way, so their ssh host keys can be forgotten.
+func Destroy(ctx context.Context, client *godo.Client, project string, hosts []string, opts ...Option) (deleted []string, err error) {
 	o := applyOptions(opts)
 	if err := checkProject(project); err != nil {
-		return err
+		return nil, err
 	}
 	all, err := projectDroplets(ctx, client, project)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var doomed []godo.Droplet
 	ips := map[string]bool{}
@@ -39,20 +41,26 @@ func Destroy(ctx context.Context, client *godo.Client, project string, hosts []s
 	}
 	if len(doomed) == 0 {
 		fmt.Fprintf(o.progress, "project %q has no droplet to destroy\n", project)
-		return nil
+		return nil, nil
 	}
 	if len(ips) > 0 {
 		if err := deleteRecordsTo(ctx, client, ips, o); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	for _, d := range doomed {
 		if _, err := client.Droplets.Delete(ctx, d.ID); err != nil && StatusCode(err) != http.StatusNotFound {
-			return explain(err, fmt.Sprintf("delete droplet %s", d.Name))
+			return deleted, explain(err, fmt.Sprintf("delete droplet %s", d.Name))
 		}
 		fmt.Fprintf(o.progress, "%s: deleted droplet %s\n", hostOf(d, project), d.Name)
+		pub4, priv4, pub6 := addresses(&d)
+		for _, ip := range []string{pub4, priv4, pub6} {
+			if ip != "" {
+				deleted = append(deleted, ip)
+			}
+		}
 	}
-	return nil
+	return deleted, nil
 }
 
 // deleteRecordsTo deletes every A and AAAA record of the account pointing at

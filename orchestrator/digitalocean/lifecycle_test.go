@@ -31,8 +31,12 @@ func TestDestroyRemovesDropletsAndTheirRecords(t *testing.T) {
 	}
 
 	var progress bytes.Buffer
-	if err := Destroy(ctx, c, "demo", []string{"web"}, WithProgress(&progress)); err != nil {
+	deleted, err := Destroy(ctx, c, "demo", []string{"web"}, WithProgress(&progress))
+	if err != nil {
 		t.Fatal(err)
+	}
+	if !slices.Contains(deleted, "203.0.113.2") || slices.Contains(deleted, "203.0.113.3") {
+		t.Errorf("destroying web reports the addresses %q, want web's (203.0.113.2) and not api's", deleted)
 	}
 	if got := dropletNames(f); !reflect.DeepEqual(got, []string{"demo-api", "other-web"}) {
 		t.Errorf("droplets after destroying web: %q", got)
@@ -45,7 +49,7 @@ func TestDestroyRemovesDropletsAndTheirRecords(t *testing.T) {
 		t.Errorf("progress: %s", progress.String())
 	}
 
-	if err := Destroy(ctx, c, "demo", nil); err != nil {
+	if _, err := Destroy(ctx, c, "demo", nil); err != nil {
 		t.Fatal(err)
 	}
 	if got := dropletNames(f); !reflect.DeepEqual(got, []string{"other-web"}) {
@@ -54,8 +58,8 @@ func TestDestroyRemovesDropletsAndTheirRecords(t *testing.T) {
 	if got := recordsOf(f, "example.com"); !reflect.DeepEqual(got, want[2:]) {
 		t.Errorf("records after destroying the project: %q", got)
 	}
-	if err := Destroy(ctx, c, "demo", nil); err != nil {
-		t.Errorf("destroying nothing: %v", err)
+	if deleted, err := Destroy(ctx, c, "demo", nil); err != nil || len(deleted) != 0 {
+		t.Errorf("destroying nothing: %q, %v", deleted, err)
 	}
 	inv, err := RebuildInventory(ctx, c, "demo")
 	if err != nil || len(inv) != 0 {

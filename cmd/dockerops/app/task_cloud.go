@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io/fs"
 	"path/filepath"
-	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -163,12 +162,12 @@ func runDestroy(ctx context.Context, s *session, a Args) error {
 			return err
 		}
 	}
-	addrs := destroyedAddresses(ctx, client, p, names)
-	if err := digitalocean.Destroy(ctx, client, p.Name, names, digitalocean.WithProgress(s.env.Stderr)); err != nil {
-		return err
-	}
+	deleted, err := digitalocean.Destroy(ctx, client, p.Name, names, digitalocean.WithProgress(s.env.Stderr))
 	// The addresses go to the next droplets, with other host keys.
-	if err := dockerengine.ForgetHosts(knownHostsPath(p), addrs...); err != nil {
+	if ferr := dockerengine.ForgetHosts(knownHostsPath(p), deleted...); err == nil {
+		err = ferr
+	}
+	if err != nil {
 		return err
 	}
 	inv, err := digitalocean.ReadInventory(inventoryPath(p))
@@ -181,27 +180,6 @@ func runDestroy(ctx context.Context, s *session, a Args) error {
 		}
 	}
 	return digitalocean.WriteInventory(inventoryPath(p), inv)
-}
-
-// destroyedAddresses lists the public and private IPv4s of the hosts about
-// to be destroyed (nil names: all), as the account and inventory.json know
-// them.
-func destroyedAddresses(ctx context.Context, client *godo.Client, p *project.Project, names []string) []string {
-	var addrs []string
-	collect := func(inv digitalocean.Inventory) {
-		for h, entry := range inv {
-			if names == nil || slices.Contains(names, h) {
-				addrs = append(addrs, entry.Public.IPv4, entry.Private.IPv4)
-			}
-		}
-	}
-	if inv, err := digitalocean.RebuildInventory(ctx, client, p.Name); err == nil {
-		collect(inv)
-	}
-	if inv, err := digitalocean.ReadInventory(inventoryPath(p)); err == nil {
-		collect(inv)
-	}
-	return addrs
 }
 
 func runSnapshot(ctx context.Context, s *session, a Args) error {
