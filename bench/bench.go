@@ -20,8 +20,7 @@ type bench struct {
 	compose        []string
 	n              int
 	instances      []instance
-	loops          int    // docker run loops so far
-	loopNet        string // the last loop's network
+	loops          int // docker run loops so far
 }
 
 type instance struct {
@@ -124,8 +123,7 @@ func (b *bench) dockerRunLoop(ctx context.Context) (time.Duration, error) {
 	// A fresh network name each time: the engine sometimes keeps a removed
 	// network's endpoints counted (moby/moby#42119), and the name with them.
 	b.loops++
-	b.loopNet = fmt.Sprintf("%sr%d", b.name, b.loops)
-	net := b.loopNet
+	net := b.loopNetwork()
 	start := time.Now()
 	if _, err := timed(ctx, b.dir, nil, "docker", "network", "create", net); err != nil {
 		return 0, err
@@ -149,8 +147,11 @@ func (b *bench) removeRunLoop() {
 		names = append(names, in.Name+"-r")
 	}
 	_ = exec.Command("docker", names...).Run()
-	_ = exec.Command("docker", "network", "rm", b.loopNet).Run()
+	_ = exec.Command("docker", "network", "rm", b.loopNetwork()).Run()
 }
+
+// loopNetwork is the network of the latest docker run loop.
+func (b *bench) loopNetwork() string { return fmt.Sprintf("%sr%d", b.name, b.loops) }
 
 func (b *bench) teardown() {
 	ctx := context.Background()
