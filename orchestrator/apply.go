@@ -4,182 +4,77 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
-	"sync"
-	"time"
 )
 
-// ApplyOptions tune Apply.
-type ApplyOptions struct {
-	// Wait returns only when every instance runs, and is healthy where its
-	// image has a HEALTHCHECK.
-	Wait bool
-}
-
-// Apply carries out a plan: instances whose link targets are ready start
-// together, at most Parallel engine operations at a time. The first failure
-// stops new work; work in flight finishes, and every failure is reported.
-func (o *Orchestrator) Apply(ctx context.Context, plan Plan, opts ApplyOptions) error {
-	if plan.Changes() > 0 && needsNetwork(plan) {
-		if err := o.Engine.EnsureNetwork(ctx, o.Project, map[string]string{LabelProject: o.Project}); err != nil {
-			return err
-		}
-	}
-	x := &execution{o: o, plan: plan, opts: opts, ips: map[string]string{},
-		done: map[string]chan struct{}{}, failed: map[string]bool{},
-		sem: make(chan struct{}, o.parallel()), dependants: map[string]int{}}
-	for _, s := range plan.Steps {
-		x.done[s.Name] = make(chan struct{})
-		for _, d := range s.Deps {
-			x.dependants[d]++
-		}
-	}
-	var wg sync.WaitGroup
-	for i := range plan.Steps {
-		wg.Add(1)
-		go func(s *Step) {
-			defer wg.Done()
-			defer close(x.done[s.Name])
-			x.run(ctx, s)
-		}(&plan.Steps[i])
-	}
-	wg.Wait()
-	return errors.Join(x.errs...)
-}
-
-func needsNetwork(p Plan) bool {
-	for _, s := range p.Steps {
-		if s.Action == Create || s.Action == Recreate {
-			return true
-		}
-	}
-	return false
-}
-
-// execution is the state of one Apply.
-type execution struct {
-	o          *Orchestrator
-	plan       Plan
-	opts       ApplyOptions
-	sem        chan struct{}
-	done       map[string]chan struct{}
-	dependants map[string]int
-
-	mu      sync.Mutex
-	ips     map[string]string
-	failed  map[string]bool
-	stopped bool
-	errs    []error
-}
-
-func (x *execution) run(ctx context.Context, s *Step) {
-	for _, d := range s.Deps {
-		select {
-		case <-x.done[d]:
-		case <-ctx.Done():
-		}
-	}
-	x.mu.Lock()
-	blocked := x.stopped || ctx.Err() != nil
-	var failedDep string
-	for _, d := range s.Deps {
-		if x.failed[d] {
-			failedDep = d
-		}
-	}
-	x.mu.Unlock()
-	if failedDep != "" || blocked {
-		x.fail(s.Name, nil)
-		if failedDep != "" {
-			x.o.event("%s: not started, its link target %s failed", s.Name, failedDep)
-		}
-		return
-	}
-	select {
-	case x.sem <- struct{}{}:
-	case <-ctx.Done():
-		x.fail(s.Name, nil)
-		return
-	}
-	x.mu.Lock()
-	blocked = x.stopped
-	x.mu.Unlock()
-	if blocked {
-		<-x.sem
-		x.fail(s.Name, nil)
-		return
-	}
-	ip, err := x.apply(ctx, s)
-	if err != nil {
-		x.fail(s.Name, err) // before releasing the slot, so no new work starts
-		<-x.sem
-		return
-	}
-	<-x.sem
-	x.mu.Lock()
-	x.ips[s.Name] = ip
-	x.mu.Unlock()
-	if err := x.ready(ctx, s); err != nil {
-		x.fail(s.Name, err)
-	}
-}
-
-func (x *execution) fail(name string, err error) {
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	x.failed[name] = true
-	if err != nil {
-		x.stopped = true
-		x.errs = append(x.errs, err)
-	}
-}
-
-// apply makes one instance match its plan step and returns its IP.
-func (x *execution) apply(ctx context.Context, s *Step) (string, error) {
-	o := x.o
-	if s.Action == Remove {
-		return "", o.removeContainer(ctx, *s.Existing)
-	}
-	if s.Action == Leave {
-		return s.Existing.IP, nil
-	}
-	in := *s.Instance
-	spec := o.containerSpec(in, s.imageID, x.linkIPs(s), s.links.targets)
-	action := s.Action
-	if s.Existing != nil && s.Existing.Labels[LabelSpecHash] == spec.Labels[LabelSpecHash] {
-		// A link target was restarted but kept its IP: nothing to recreate.
-		action = Start
-		if s.Existing.State == "running" {
-			o.event("%s: up to date (link addresses unchanged)", s.Name)
+// perform does one step and returns the instance's IP where it has one. It
+// only carries out the step's action; every choice was made by the plan.
+func (o *Orchestrator) perform(ctx context.Context, s *Step, linkIPs map[string]string) (string, error) {
+	switch s.Action {
+	case Leave:
+		if s.Existing != nil {
 			return s.Existing.IP, nil
 		}
-	} else if s.Existing != nil {
-		action = Recreate
-	}
-	start := time.Now()
-	switch action {
+		return "", nil
+	case Create, Recreate:
+		return o.create(ctx, s, linkIPs)
 	case Start:
-		if err := o.Engine.Start(ctx, s.Existing.ID); err != nil {
-			return "", fmt.Errorf("%s: start: %w", s.Name, friendlyStartError(err))
+		return o.start(ctx, s.Name, s.Existing.ID)
+	case Stop:
+		if err := o.Engine.Stop(ctx, s.Existing.ID, o.stopTimeout()); err != nil {
+			return "", fmt.Errorf("%s: stop: %w", s.Name, err)
 		}
-		ob, err := o.Engine.Inspect(ctx, s.Existing.ID)
+		return "", nil
+	case Remove:
+		return "", o.removeContainer(ctx, *s.Existing)
+	case Network:
+		return "", o.network(ctx, s)
+	case Build:
+		return "", o.buildOne(ctx, s.build)
+	case Ship:
+		return "", o.ship(ctx, s.ship)
+	case Sync:
+		n, err := o.fs().Sync(ctx, s.image, s.src, s.dst)
 		if err != nil {
-			return "", err
+			return "", fmt.Errorf("volume %s: copy to %s: %w", s.Name, o.Describe(), err)
 		}
-		o.event("%s: started (%s)", s.Name, since(start))
-		return ob.IP, nil
-	case Recreate:
+		s.Reason = fmt.Sprintf("%d file(s) sent or deleted", n)
+		return "", nil
+	case Purge:
+		if err := o.fs().RemoveAll(ctx, s.image, s.dirs); err != nil {
+			return "", fmt.Errorf("purge on %s: %w", o.Describe(), err)
+		}
+		return "", nil
+	}
+	return "", fmt.Errorf("%s: no way to %s", s.Name, s.Action)
+}
+
+func (o *Orchestrator) start(ctx context.Context, name, id string) (string, error) {
+	if err := o.Engine.Start(ctx, id); err != nil {
+		return "", fmt.Errorf("%s: start: %w", name, friendlyStartError(err))
+	}
+	ob, err := o.Engine.Inspect(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	return ob.IP, nil
+}
+
+// create makes an instance's container (removing the old one first on a
+// recreate), with its persistent dir ready on the target, and starts it.
+func (o *Orchestrator) create(ctx context.Context, s *Step, linkIPs map[string]string) (string, error) {
+	in := *s.Instance
+	if s.Action == Recreate {
 		if err := o.removeContainer(ctx, *s.Existing); err != nil {
 			return "", err
 		}
 	}
 	if in.PersistentDir != nil {
-		if err := os.MkdirAll(*in.PersistentDir, 0o755); err != nil {
-			return "", fmt.Errorf("%s: persistent data dir: %w", s.Name, err)
+		if err := o.fs().MkdirAll(ctx, in.Image, []string{o.PersistentDir(in)}); err != nil {
+			return "", fmt.Errorf("%s: %w", s.Name, err)
 		}
 	}
-	id, err := o.Engine.Create(ctx, spec)
+	id, err := o.Engine.Create(ctx, o.containerSpec(in, s.imageID, linkIPs, s.links.targets))
 	if err != nil {
 		return "", fmt.Errorf("%s: create: %w", s.Name, err)
 	}
@@ -192,11 +87,6 @@ func (x *execution) apply(ctx context.Context, s *Step) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	verb := map[Action]string{Create: "created", Recreate: "recreated"}[action]
-	if s.Reason != "" && action == Recreate {
-		verb += " (" + s.Reason + ")"
-	}
-	o.event("%s: %s (%s)", s.Name, verb, since(start))
 	if in.SeedCommand != "" {
 		if err := o.seed(ctx, id, s.Name, in.SeedCommand); err != nil {
 			return ob.IP, err
@@ -205,21 +95,20 @@ func (x *execution) apply(ctx context.Context, s *Step) (string, error) {
 	return ob.IP, nil
 }
 
-// linkIPs updates the planned link addresses with those of the targets
-// started by this run.
-func (x *execution) linkIPs(s *Step) map[string]string {
-	ips := map[string]string{}
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	for name, ip := range s.links.ips {
-		ips[name] = ip
+// network creates the project network, or removes it once the plan has
+// removed every container of the project.
+func (o *Orchestrator) network(ctx context.Context, s *Step) error {
+	if s.Reason != networkRemove {
+		return o.Engine.EnsureNetwork(ctx, o.Project, map[string]string{LabelProject: o.Project})
 	}
-	for name, target := range s.links.targets {
-		if ip, ok := x.ips[target]; ok {
-			ips[name] = ip
-		}
+	err := o.Engine.RemoveNetwork(ctx, o.Project)
+	if errors.Is(err, ErrStaleNetwork) {
+		// The containers are gone, which is what was asked; the network is
+		// reused by the next run.
+		o.emit(Event{Action: Network, Status: Warning, Detail: err.Error()})
+		return nil
 	}
-	return ips
+	return err
 }
 
 func friendlyStartError(err error) error {

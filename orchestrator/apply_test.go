@@ -62,7 +62,7 @@ func TestFirstFailureStopsNewWork(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = o.Apply(context.Background(), plan, ApplyOptions{})
+	err = o.Apply(context.Background(), plan)
 	if err == nil {
 		t.Fatal("apply succeeded although a start failed")
 	}
@@ -99,7 +99,7 @@ func TestFailureReportsEveryInFlightFailure(t *testing.T) {
 		f.failStart[in.Name] = errors.New("boom")
 	}
 	plan, _ := o.Plan(context.Background(), run, PlanOptions{})
-	err := o.Apply(context.Background(), plan, ApplyOptions{})
+	err := o.Apply(context.Background(), plan)
 	for _, in := range run[:2] {
 		if err == nil || !strings.Contains(err.Error(), in.Name) {
 			t.Errorf("error %v does not report %s", err, in.Name)
@@ -112,7 +112,7 @@ func TestDependantsOfFailedInstanceDoNotStart(t *testing.T) {
 	o := newOrch(f)
 	f.failStart["demo-db-one"] = errors.New("boom")
 	plan, _ := o.Plan(context.Background(), demoRun(), PlanOptions{})
-	if err := o.Apply(context.Background(), plan, ApplyOptions{}); err == nil {
+	if err := o.Apply(context.Background(), plan); err == nil {
 		t.Fatal("apply succeeded although db failed")
 	}
 	for _, name := range []string{"demo-web-master", "demo-worker-one"} {
@@ -140,7 +140,7 @@ func TestWaitReportsUnhealthyInstance(t *testing.T) {
 	o := newOrch(f)
 	o.WaitTimeout = 300 * time.Millisecond
 	db := inst("db", "one")
-	plan, _ := o.Plan(context.Background(), []project.Instance{db}, PlanOptions{})
+	plan, _ := o.Plan(context.Background(), []project.Instance{db}, PlanOptions{Wait: true})
 	go func() {
 		time.Sleep(50 * time.Millisecond)
 		f.mu.Lock()
@@ -154,7 +154,7 @@ func TestWaitReportsUnhealthyInstance(t *testing.T) {
 	f.mu.Lock()
 	f.healthOnStart = "starting"
 	f.mu.Unlock()
-	err := o.Apply(context.Background(), plan, ApplyOptions{Wait: true})
+	err := o.Apply(context.Background(), plan)
 	if err == nil || !strings.Contains(err.Error(), "demo-db-one") || !strings.Contains(err.Error(), "pg_isready: no response") {
 		t.Fatalf("err = %v, want the unhealthy instance and its last health output", err)
 	}

@@ -15,7 +15,7 @@ func BenchmarkPlanNoOp(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if err := o.Apply(context.Background(), plan, ApplyOptions{}); err != nil {
+	if err := o.Apply(context.Background(), plan); err != nil {
 		b.Fatal(err)
 	}
 	b.ResetTimer()

@@ -8,9 +8,9 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"slices"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/dockerops/dockerops/project"
 )
@@ -25,63 +25,48 @@ type BuildOptions struct {
 	BaseContext fs.FS
 	// BuildArgs are added to every build (PROJECT is always set).
 	BuildArgs map[string]string
+
+	mu *sync.Mutex // serialises Log lines of parallel builds
 }
 
-// Build builds the named containers' images; an image starts building as soon
-// as the project images its FROM names are built, Parallel at a time.
+// buildStep is what a build step needs.
+type buildStep struct {
+	project   *project.Project
+	container *project.Container
+	opts      BuildOptions
+}
+
+// PlanBuild plans building the named containers' images: a step per image,
+// after the project images its FROM names, so independent images build
+// together.
+func (o *Orchestrator) PlanBuild(p *project.Project, names []string, opts BuildOptions) Plan {
+	plan := Plan{Project: o.Project, Host: o.Host}
+	if opts.mu == nil {
+		opts.mu = &sync.Mutex{}
+	}
+	for _, n := range names {
+		c := p.Containers[n]
+		step := Step{Action: Build, Name: p.Name + "/" + n, build: buildStep{project: p, container: c, opts: opts}}
+		for _, d := range c.DependsOn {
+			if slices.Contains(names, d) {
+				step.Deps = append(step.Deps, p.Name+"/"+d)
+			}
+		}
+		if opts.NoCache {
+			step.Reason = "no cache"
+		}
+		plan.Steps = append(plan.Steps, step)
+	}
+	return plan
+}
+
+// Build builds the named containers' images (PlanBuild, then Apply).
 func (o *Orchestrator) Build(ctx context.Context, p *project.Project, names []string, opts BuildOptions) error {
-	done := map[string]chan struct{}{}
-	for _, n := range names {
-		done[n] = make(chan struct{})
-	}
-	var (
-		mu     sync.Mutex
-		errs   []error
-		failed = map[string]bool{}
-		wg     sync.WaitGroup
-		sem    = make(chan struct{}, o.parallel())
-	)
-	for _, n := range names {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer close(done[n])
-			c := p.Containers[n]
-			for _, d := range c.DependsOn {
-				if ch, ok := done[d]; ok {
-					<-ch
-				}
-			}
-			mu.Lock()
-			skip := len(errs) > 0 || ctx.Err() != nil
-			for _, d := range c.DependsOn {
-				skip = skip || failed[d]
-			}
-			mu.Unlock()
-			if !skip {
-				sem <- struct{}{}
-				err := o.buildOne(ctx, p, c, opts)
-				<-sem
-				if err == nil {
-					return
-				}
-				mu.Lock()
-				errs = append(errs, err)
-				mu.Unlock()
-			}
-			mu.Lock()
-			failed[n] = true
-			mu.Unlock()
-		}()
-	}
-	wg.Wait()
-	if len(errs) == 0 && ctx.Err() != nil {
-		return ctx.Err()
-	}
-	return errors.Join(errs...)
+	return o.Apply(ctx, o.PlanBuild(p, names, opts))
 }
 
-func (o *Orchestrator) buildOne(ctx context.Context, p *project.Project, c *project.Container, opts BuildOptions) error {
+func (o *Orchestrator) buildOne(ctx context.Context, b buildStep) error {
+	p, c, opts := b.project, b.container, b.opts
 	args := map[string]string{"PROJECT": p.Name}
 	for k, v := range opts.BuildArgs {
 		args[k] = v
@@ -96,16 +81,15 @@ func (o *Orchestrator) buildOne(ctx context.Context, p *project.Project, c *proj
 		}
 		spec.Context = tarball
 	}
-	start := time.Now()
 	var log io.Writer
 	if opts.Log != nil {
-		log = &prefixWriter{w: opts.Log, prefix: c.Name + " | ", mu: &o.mu}
+		log = &prefixWriter{w: opts.Log, prefix: c.Name + " | ", mu: opts.mu}
 	}
 	id, err := o.Engine.Build(ctx, spec, log)
 	if err != nil {
 		return err
 	}
-	o.event("built %s in %s (%s)", tag, since(start), shortID(id))
+	o.log().Debug("built", "image", tag, "id", shortID(id))
 	// Old DockerOps projects say `FROM dockerops/dockerops-base` whatever
 	// their folder is called: give the base image those names too.
 	if c.Name == "dockerops-base" {

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
-	"time"
 )
 
 // removeContainer stops a container within the grace period, then removes it.
@@ -22,104 +20,93 @@ func (o *Orchestrator) removeContainer(ctx context.Context, ob Observed) error {
 	return nil
 }
 
-// Clean stops and removes containers in parallel, then removes the project
-// network once no container of the project is left.
-func (o *Orchestrator) Clean(ctx context.Context, targets []Observed) error {
-	err := o.each(ctx, targets, func(ctx context.Context, ob Observed) error {
-		start := time.Now()
-		if err := o.removeContainer(ctx, ob); err != nil {
-			return err
-		}
-		o.event("%s: removed (%s)", ob.Name, since(start))
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	left, err := o.Engine.Containers(ctx, o.Project)
-	if err != nil {
-		return err
-	}
-	if len(left) > 0 {
-		return nil
-	}
-	err = o.Engine.RemoveNetwork(ctx, o.Project)
-	if errors.Is(err, ErrStaleNetwork) {
-		// The containers are gone, which is what was asked; the network is
-		// reused by the next run.
-		o.event("warning: %v", err)
-		return nil
-	}
-	return err
-}
-
 // ErrStaleNetwork is a network the engine refuses to remove for endpoints
 // no container holds any more (a Docker engine bug, moby/moby#42119;
 // restarting the engine clears it).
 var ErrStaleNetwork = errors.New("the engine still counts endpoints on the network, though no container is attached (a Docker engine bug; restarting the engine clears it)")
 
-// StopAll stops running containers in parallel; they keep their state.
-func (o *Orchestrator) StopAll(ctx context.Context, targets []Observed) error {
-	return o.each(ctx, targets, func(ctx context.Context, ob Observed) error {
-		if ob.State != "running" {
-			o.event("%s: already %s", ob.Name, ob.State)
-			return nil
+// PlanClean plans removing containers; with purge, deleting afterwards the
+// persistent data of those instances that has any on this target (and only
+// on it); and removing the project network once no container of the
+// project is left.
+func (o *Orchestrator) PlanClean(ctx context.Context, targets []Observed, purge bool) (Plan, error) {
+	plan := Plan{Project: o.Project, Host: o.Host}
+	removing := map[string]bool{}
+	var removes []string
+	for i := range targets {
+		ob := &targets[i]
+		plan.Steps = append(plan.Steps, Step{Action: Remove, Name: ob.Name, Existing: ob})
+		removing[ob.Name] = true
+		removes = append(removes, ob.Name)
+	}
+	if purge && len(targets) > 0 {
+		var dirs []string
+		for _, ob := range targets {
+			dirs = append(dirs, o.dataDir(ob.Labels[LabelContainer], ob.Labels[LabelInstance]))
 		}
-		start := time.Now()
-		if err := o.Engine.Stop(ctx, ob.ID, o.stopTimeout()); err != nil {
-			return fmt.Errorf("%s: stop: %w", ob.Name, err)
+		image := targets[0].ImageID
+		found, err := o.fs().Existing(ctx, image, dirs)
+		if err != nil {
+			return Plan{}, fmt.Errorf("looking for persistent data on %s: %w", o.Describe(), err)
 		}
-		o.event("%s: stopped (%s)", ob.Name, since(start))
-		return nil
-	})
+		if len(found) > 0 {
+			plan.Steps = append(plan.Steps, Step{Action: Purge, Name: "data", Reason: "on " + o.Describe(),
+				Deps: removes, image: image, dirs: found})
+		}
+	}
+	all, err := o.Engine.Containers(ctx, o.Project)
+	if err != nil {
+		return Plan{}, err
+	}
+	for _, ob := range all {
+		if !removing[ob.Name] {
+			return plan, nil
+		}
+	}
+	plan.Steps = append(plan.Steps, Step{Action: Network, Name: o.Project, Reason: networkRemove, Deps: removes})
+	return plan, nil
 }
 
-// StartAll starts stopped containers in parallel.
-func (o *Orchestrator) StartAll(ctx context.Context, targets []Observed) error {
-	return o.each(ctx, targets, func(ctx context.Context, ob Observed) error {
+// PurgeDirs are the folders a clean plan deletes, on its target.
+func (p Plan) PurgeDirs() []string {
+	for _, s := range p.Steps {
+		if s.Action == Purge {
+			return s.dirs
+		}
+	}
+	return nil
+}
+
+// dataDir is where an instance's persistent data lives on the target.
+func (o *Orchestrator) dataDir(container, instance string) string {
+	return o.join(container + "_" + instance)
+}
+
+// PlanStop plans stopping the running containers of targets; the others are
+// left as they are.
+func (o *Orchestrator) PlanStop(targets []Observed) Plan {
+	plan := Plan{Project: o.Project, Host: o.Host}
+	for i := range targets {
+		ob := &targets[i]
+		if ob.State == "running" || ob.State == "restarting" || ob.State == "paused" {
+			plan.Steps = append(plan.Steps, Step{Action: Stop, Name: ob.Name, Existing: ob})
+		} else {
+			plan.Steps = append(plan.Steps, Step{Action: Leave, Name: ob.Name, Existing: ob, Reason: "already " + ob.State})
+		}
+	}
+	return plan
+}
+
+// PlanStart plans starting the stopped containers of targets.
+func (o *Orchestrator) PlanStart(targets []Observed) Plan {
+	plan := Plan{Project: o.Project, Host: o.Host}
+	for i := range targets {
+		ob := &targets[i]
 		if ob.State == "running" {
-			o.event("%s: already running", ob.Name)
-			return nil
+			plan.Steps = append(plan.Steps, Step{Action: Leave, Name: ob.Name, Existing: ob, Reason: "already running"})
+		} else {
+			plan.Steps = append(plan.Steps, Step{Action: Start, Name: ob.Name, Existing: ob, Reason: ob.State})
 		}
-		if err := o.Engine.Start(ctx, ob.ID); err != nil {
-			return fmt.Errorf("%s: start: %w", ob.Name, friendlyStartError(err))
-		}
-		o.event("%s: started", ob.Name)
-		return nil
-	})
-}
-
-// each runs fn over targets, Parallel at a time; the first failure stops new
-// work and every failure is returned.
-func (o *Orchestrator) each(ctx context.Context, targets []Observed, fn func(context.Context, Observed) error) error {
-	sem := make(chan struct{}, o.parallel())
-	var (
-		mu   sync.Mutex
-		errs []error
-		wg   sync.WaitGroup
-	)
-	for _, ob := range targets {
-		mu.Lock()
-		stop := len(errs) > 0
-		mu.Unlock()
-		if stop || ctx.Err() != nil {
-			break
-		}
-		sem <- struct{}{}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			if err := fn(ctx, ob); err != nil {
-				mu.Lock()
-				errs = append(errs, err)
-				mu.Unlock()
-			}
-		}()
 	}
-	wg.Wait()
-	if len(errs) == 0 && ctx.Err() != nil {
-		return ctx.Err()
-	}
-	return errors.Join(errs...)
+	return plan
 }

@@ -10,15 +10,19 @@ func TestCleanRemovesContainersThenNetwork(t *testing.T) {
 	for _, stale := range []bool{false, true} {
 		f := newFake()
 		o := newOrch(f)
-		var progress strings.Builder
-		o.Progress = &progress
+		var events Recorder
+		o.Events = &events
 		apply(t, o, demoRun(), PlanOptions{})
 		f.staleNetwork = stale
 		observed, err := f.Containers(context.Background(), "demo")
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := o.Clean(context.Background(), observed); err != nil {
+		plan, err := o.PlanClean(context.Background(), observed, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := o.Apply(context.Background(), plan); err != nil {
 			t.Errorf("stale=%v: clean: %v", stale, err)
 		}
 		if left, _ := f.Containers(context.Background(), "demo"); len(left) != 0 {
@@ -27,8 +31,17 @@ func TestCleanRemovesContainersThenNetwork(t *testing.T) {
 		switch {
 		case !stale && f.networks["demo"]:
 			t.Error("clean left the project network")
-		case stale && !strings.Contains(progress.String(), "warning: network demo kept"):
-			t.Errorf("a network the engine keeps is not reported:\n%s", progress.String())
+		case stale && !hasEvent(events.Events(), Warning, "network demo kept"):
+			t.Errorf("a network the engine keeps is not reported as a warning: %v", events.Events())
 		}
 	}
+}
+
+func hasEvent(events []Event, status Status, detail string) bool {
+	for _, e := range events {
+		if e.Status == status && strings.Contains(e.Detail, detail) {
+			return true
+		}
+	}
+	return false
 }

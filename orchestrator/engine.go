@@ -50,6 +50,9 @@ type Engine interface {
 	// registry, as `docker save | docker load`.
 	SaveImages(ctx context.Context, refs []string) (io.ReadCloser, error)
 	LoadImages(ctx context.Context, archive io.Reader) error
+	// CopyTo unpacks a tar archive into dir inside a container, as
+	// `docker cp - id:dir`.
+	CopyTo(ctx context.Context, id, dir string, archive io.Reader) error
 }
 
 // EngineInfo describes the engine for `dockerops info`.
@@ -104,11 +107,11 @@ type ContainerSpec struct {
 	Links      []string // "target:alias", resolved by the engine's DNS on Network
 	Ports      []PortBinding
 	Binds      []string // host:container[:ro]
+	Entrypoint []string // nil = image default
 	Cmd        []string // nil = image default
 	TTY        bool
 	OpenStdin  bool
 	AutoRemove bool
-	ExtraHosts []string
 }
 
 // ExecSpec is a command run inside a running container.

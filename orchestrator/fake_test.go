@@ -201,3 +201,9 @@ func (f *fakeEngine) LoadImages(_ context.Context, archive io.Reader) error {
 	f.record("load " + strings.ReplaceAll(string(data), "\n", " "))
 	return err
 }
+
+func (f *fakeEngine) CopyTo(_ context.Context, id, dir string, archive io.Reader) error {
+	f.record("copy " + id + " " + dir)
+	_, err := io.Copy(io.Discard, archive)
+	return err
+}

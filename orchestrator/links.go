@@ -2,6 +2,7 @@ package orchestrator
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/dockerops/dockerops/project"
@@ -45,14 +46,25 @@ func (o *Orchestrator) resolveLinks(in project.Instance, run []project.Instance,
 	return r, nil
 }
 
+// findTarget is the one link resolver among resolved instances: the named
+// instance, or for `instance: null` the first instance of the container.
+func findTarget(l project.Link, instances []project.Instance) (project.Instance, bool) {
+	for _, in := range instances {
+		if (l.Target != nil && in.Name == *l.Target) || (l.Target == nil && in.Container == l.TargetContainer) {
+			return in, true
+		}
+	}
+	return project.Instance{}, false
+}
+
+// linkTarget is the container a link points to: an instance of this run,
+// else the running container of the project the engine has.
 func linkTarget(l project.Link, run []project.Instance, observed map[string]*Observed) string {
 	if l.Target != nil {
 		return *l.Target
 	}
-	for _, in := range run {
-		if in.Container == l.TargetContainer {
-			return in.Name
-		}
+	if in, ok := findTarget(l, run); ok {
+		return in.Name
 	}
 	best := ""
 	for name, ob := range observed {
@@ -71,12 +83,7 @@ func describeTarget(l project.Link) string {
 }
 
 func inRun(name string, run []project.Instance) bool {
-	for _, in := range run {
-		if in.Name == name {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(run, func(in project.Instance) bool { return in.Name == name })
 }
 
 // linkOrder sorts instances so link targets come before the instances that

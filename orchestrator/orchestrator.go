@@ -1,17 +1,18 @@
 package orchestrator
 
 import (
-	"fmt"
-	"io"
-	"sync"
+	"log/slog"
 	"time"
 )
 
-// Orchestrator applies plans for one project on one engine.
+// Orchestrator plans and applies changes for one project on one target.
 type Orchestrator struct {
-	Engine   Engine
-	Project  string    // project name: label value and network name
-	Progress io.Writer // one line per event; nil = discard
+	Target
+	Project string // project name: label value and network name
+	// Events receives progress; nil = discard.
+	Events Events
+	// Log receives debug logs; nil = discard.
+	Log *slog.Logger
 	// Parallel bounds the engine operations in flight (default 8).
 	Parallel int
 	// AuthorizedKeys is given to every container for the dockerops user.
@@ -20,8 +21,6 @@ type Orchestrator struct {
 	StopTimeout time.Duration
 	// WaitTimeout bounds the wait for a HEALTHCHECK to pass (default 120 s).
 	WaitTimeout time.Duration
-
-	mu sync.Mutex // serialises Progress writes
 }
 
 func (o *Orchestrator) parallel() int {
@@ -45,16 +44,21 @@ func (o *Orchestrator) waitTimeout() time.Duration {
 	return o.WaitTimeout
 }
 
-// event prints one progress line.
-func (o *Orchestrator) event(format string, a ...any) {
-	if o.Progress == nil {
+// emit sends one event, stamped with the time and the target's host.
+func (o *Orchestrator) emit(e Event) {
+	if o.Events == nil {
 		return
 	}
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	fmt.Fprintf(o.Progress, format+"\n", a...)
+	if e.Time.IsZero() {
+		e.Time = time.Now()
+	}
+	e.Host = o.Host
+	o.Events.Event(e)
 }
 
-func since(t time.Time) string {
-	return fmt.Sprintf("%.1fs", time.Since(t).Seconds())
+func (o *Orchestrator) log() *slog.Logger {
+	if o.Log == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return o.Log
 }

@@ -4,12 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/dockerops/dockerops/project"
 )
 
-// Action is what the plan does with one instance.
+// Action is what a plan step does.
 type Action string
 
 const (
@@ -18,25 +19,41 @@ const (
 	Start    Action = "start"
 	Leave    Action = "leave"
 	Remove   Action = "remove"
+	Sync     Action = "sync" // copy a project-relative volume to the target
 )
 
-// Step is one instance's part of a plan.
+// networkRemove is the Reason of the step that removes the project network.
+const networkRemove = "remove: no container of the project is left"
+
+// Step is one thing a plan does: to an instance, an image, a volume or the
+// project network.
 type Step struct {
 	Action   Action
 	Name     string
 	Reason   string
-	Instance *project.Instance // nil for orphans being removed
+	Deps     []string          // steps of this plan that must be done first
+	Instance *project.Instance // the instance a run step makes
 	Existing *Observed         // the container the engine has now, if any
-	Deps     []string          // instances of this plan it links to
-	imageID  string
-	links    resolvedLinks
+
+	imageID string
+	links   resolvedLinks
+	build   buildStep
+	ship    shipStep
+	image   string   // an image on the target, for sync and purge helpers
+	src     string   // sync: local folder
+	dst     string   // sync: folder on the target
+	dirs    []string // purge: folders on the target
 }
 
-// Plan is the difference between the engine and the resolved project, in the
-// order it is applied (link targets before the instances that need them).
+// Plan is what applying will do, step by step, on one target; it is a plain
+// value, and what its String prints is what Apply does.
 type Plan struct {
 	Project string
+	Host    string // "" = the local engine
 	Steps   []Step
+	// Wait makes the run's instances count as done only once they run and are
+	// healthy where their image has a HEALTHCHECK.
+	Wait bool
 }
 
 // String is the stable text form printed before applying and pinned by
@@ -53,7 +70,7 @@ func (p Plan) String() string {
 	return b.String()
 }
 
-// Changes counts the steps that write to the engine.
+// Changes counts the steps that write to the target.
 func (p Plan) Changes() int {
 	n := 0
 	for _, s := range p.Steps {
@@ -70,10 +87,14 @@ type PlanOptions struct {
 	// is not in Known.
 	RemoveOrphans bool
 	Known         map[string]bool
+	// Wait: see Plan.Wait.
+	Wait bool
 }
 
 // Plan observes the engine (one list call, one image lookup per image) and
-// diffs it against the resolved instances.
+// diffs it against the resolved instances. It refuses, before any change,
+// two instances that would publish the same host port on this target, and a
+// project-relative volume a remote target cannot be given.
 func (o *Orchestrator) Plan(ctx context.Context, instances []project.Instance, opts PlanOptions) (Plan, error) {
 	observed, err := o.Engine.Containers(ctx, o.Project)
 	if err != nil {
@@ -91,8 +112,16 @@ func (o *Orchestrator) Plan(ctx context.Context, instances []project.Instance, o
 	if err != nil {
 		return Plan{}, err
 	}
-	plan := Plan{Project: o.Project}
+	if err := checkPorts(ordered, observed, opts, o.Describe()); err != nil {
+		return Plan{}, err
+	}
+	syncs, syncNames, err := o.volumeSyncs(ordered)
+	if err != nil {
+		return Plan{}, err
+	}
+	plan := Plan{Project: o.Project, Host: o.Host, Wait: opts.Wait}
 	actions := map[string]Action{}
+	var steps []Step
 	var errs []error
 	for _, in := range ordered {
 		step := Step{Name: in.Name, Instance: &in, Existing: byName[in.Name], imageID: images[in.Image]}
@@ -104,11 +133,28 @@ func (o *Orchestrator) Plan(ctx context.Context, instances []project.Instance, o
 		step.Deps, step.links = links.deps, links
 		step.Action, step.Reason = decide(o.containerSpec(in, step.imageID, links.ips, links.targets), step.Existing, links, actions)
 		actions[in.Name] = step.Action
-		plan.Steps = append(plan.Steps, step)
+		steps = append(steps, step)
 	}
 	if len(errs) > 0 {
 		return Plan{}, errors.Join(errs...)
 	}
+	var creates []string
+	for i, s := range steps {
+		if s.Action == Create || s.Action == Recreate {
+			creates = append(creates, s.Name)
+			steps[i].Deps = append(steps[i].Deps, o.Project)
+		}
+		for _, v := range s.Instance.Volumes {
+			if name := syncNames[v.Relative]; name != "" && !slices.Contains(steps[i].Deps, name) {
+				steps[i].Deps = append(steps[i].Deps, name)
+			}
+		}
+	}
+	if len(creates) > 0 {
+		plan.Steps = append(plan.Steps, Step{Action: Network, Name: o.Project, Reason: "ensure it exists"})
+	}
+	plan.Steps = append(plan.Steps, syncs...)
+	plan.Steps = append(plan.Steps, steps...)
 	if opts.RemoveOrphans {
 		for i := range observed {
 			if ob := &observed[i]; !opts.Known[ob.Name] {
@@ -175,8 +221,8 @@ func (o *Orchestrator) imageIDs(ctx context.Context, instances []project.Instanc
 		}
 	}
 	if len(missing) > 0 {
-		return nil, fmt.Errorf("image not built: %s; run `dockerops build:%s` first",
-			strings.Join(missing, ", "), buildArg(missing))
+		return nil, fmt.Errorf("image not built on %s: %s; run `dockerops build:%s` first",
+			o.Describe(), strings.Join(missing, ", "), buildArg(missing))
 	}
 	return ids, nil
 }

@@ -42,7 +42,7 @@ func newOrch(f *fakeEngine) *Orchestrator {
 			f.images["demo/"+c] = "sha256:" + c + "1"
 		}
 	}
-	return &Orchestrator{Engine: f, Project: "demo", AuthorizedKeys: "ssh-ed25519 AAAA test"}
+	return &Orchestrator{Target: Target{Engine: f}, Project: "demo", AuthorizedKeys: "ssh-ed25519 AAAA test"}
 }
 
 func demoRun() []project.Instance {
@@ -61,7 +61,7 @@ func apply(t *testing.T, o *Orchestrator, run []project.Instance, opts PlanOptio
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := o.Apply(ctx, plan, ApplyOptions{}); err != nil {
+	if err := o.Apply(ctx, plan); err != nil {
 		t.Fatal(err)
 	}
 	return plan
@@ -209,7 +209,7 @@ func TestLinkToAbsentInstanceNeedsAnAddress(t *testing.T) {
 
 func TestMissingImageIsNamed(t *testing.T) {
 	f := newFake()
-	o := &Orchestrator{Engine: f, Project: "demo"}
+	o := &Orchestrator{Target: Target{Engine: f}, Project: "demo"}
 	_, err := o.Plan(context.Background(), []project.Instance{inst("db", "one")}, PlanOptions{})
 	if err == nil || !strings.Contains(err.Error(), "build:db") {
 		t.Fatalf("err = %v, want a hint to build db", err)

@@ -13,7 +13,7 @@ func (x *execution) ready(ctx context.Context, s *Step) error {
 	if s.Action == Remove || s.Instance == nil {
 		return nil
 	}
-	needed := x.dependants[s.Name] > 0 || x.opts.Wait
+	needed := x.dependants[s.Name] > 0 || x.plan.Wait
 	if !needed || (s.Action == Leave && s.Existing.Health != "starting") {
 		return nil
 	}
@@ -21,7 +21,7 @@ func (x *execution) ready(ctx context.Context, s *Step) error {
 		return err
 	}
 	if s.Action != Leave && s.Instance.Sleep > 0 && x.dependants[s.Name] > 0 {
-		x.o.event("%s: sleeping %gs before its dependants start", s.Name, s.Instance.Sleep)
+		x.o.emit(Event{Instance: s.Name, Action: Sleep, Status: Working, Detail: fmt.Sprintf("%gs before its dependants start", s.Instance.Sleep)})
 		select {
 		case <-time.After(time.Duration(s.Instance.Sleep * float64(time.Second))):
 		case <-ctx.Done():
@@ -74,7 +74,6 @@ func lastLine(s string) string {
 
 // seed runs an instance's seed_command once, after its first start.
 func (o *Orchestrator) seed(ctx context.Context, id string, name, command string) error {
-	start := time.Now()
 	var out strings.Builder
 	code, err := o.Engine.Exec(ctx, id, ExecSpec{Cmd: []string{"bash", "-lc", command}, Streams: Streams{Out: &out, Err: &out}})
 	if err != nil {
@@ -83,6 +82,6 @@ func (o *Orchestrator) seed(ctx context.Context, id string, name, command string
 	if code != 0 {
 		return fmt.Errorf("%s: seed_command %q exited with %d:\n%s", name, command, code, strings.TrimSpace(out.String()))
 	}
-	o.event("%s: seeded (%s)", name, since(start))
+	o.emit(Event{Instance: name, Action: Seed, Status: Done})
 	return nil
 }

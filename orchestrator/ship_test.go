@@ -10,7 +10,7 @@ func TestShipSendsOnlyImagesThatDiffer(t *testing.T) {
 	local, remote := newFake(), newFake()
 	local.images = map[string]string{"demo/web": "sha256:w2", "demo/db": "sha256:d1"}
 	remote.images = map[string]string{"demo/web": "sha256:w1", "demo/db": "sha256:d1"}
-	o := &Orchestrator{Engine: remote, Project: "demo"}
+	o := &Orchestrator{Target: Target{Engine: remote}, Project: "demo"}
 	if err := o.Ship(context.Background(), local, []string{"demo/web", "demo/db"}); err != nil {
 		t.Fatal(err)
 	}
@@ -28,7 +28,7 @@ func TestShipSendsOnlyImagesThatDiffer(t *testing.T) {
 }
 
 func TestShipNeedsLocalImage(t *testing.T) {
-	o := &Orchestrator{Engine: newFake(), Project: "demo"}
+	o := &Orchestrator{Target: Target{Engine: newFake()}, Project: "demo"}
 	if err := o.Ship(context.Background(), newFake(), []string{"demo/web"}); err == nil {
 		t.Error("shipping an image that is not built locally succeeded")
 	}

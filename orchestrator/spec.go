@@ -53,10 +53,10 @@ func (o *Orchestrator) containerSpec(in project.Instance, imageID string, linkIP
 		spec.Ports = append(spec.Ports, PortBinding{Container: p.Container, Host: p.Host, Protocol: p.Protocol})
 	}
 	if in.PersistentDir != nil {
-		spec.Binds = append(spec.Binds, *in.PersistentDir+":"+PersistentMount)
+		spec.Binds = append(spec.Binds, o.PersistentDir(in)+":"+PersistentMount)
 	}
 	for _, v := range in.Volumes {
-		bind := v.Source + ":" + v.Target
+		bind := o.VolumeSource(v) + ":" + v.Target
 		if v.ReadOnly {
 			bind += ":ro"
 		}

@@ -35,6 +35,10 @@ type Volume struct {
 	Target string `json:"target"`
 	// ReadOnly is set by a ":ro" suffix in run.conf (bind as host:target:ro).
 	ReadOnly bool `json:"read_only,omitempty"`
+	// Relative is the host path as written, slash-separated, when run.conf
+	// gave it relative to the project: on a remote host its content is a
+	// copy under the host's data root. "" for an absolute path.
+	Relative string `json:"-"`
 }
 
 // Instance is one fully resolved instance: everything needed to create its

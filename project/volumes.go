@@ -44,11 +44,12 @@ func parseVolume(s string) (VolumeSpec, error) {
 
 // resolve makes the host path absolute against the project dir.
 func (v VolumeSpec) resolve(dir string) Volume {
-	host := v.Host
+	host, rel := v.Host, ""
 	if !filepath.IsAbs(host) {
 		host = filepath.Join(dir, host)
+		rel = path.Clean(filepath.ToSlash(v.Host))
 	}
-	return Volume{Source: filepath.Clean(host), Target: v.Target, ReadOnly: v.ReadOnly}
+	return Volume{Source: filepath.Clean(host), Target: v.Target, ReadOnly: v.ReadOnly, Relative: rel}
 }
 
 // parseVolumeList reads the comma-separated string form of "volumes".

@@ -3,6 +3,7 @@ package dockerengine
 import (
 	"context"
 	"fmt"
+	"io"
 	"math"
 	"strconv"
 	"time"
@@ -72,6 +73,7 @@ func (e *Engine) Create(ctx context.Context, spec orchestrator.ContainerSpec) (s
 		Hostname:     spec.Hostname,
 		Env:          spec.Env,
 		Labels:       spec.Labels,
+		Entrypoint:   spec.Entrypoint,
 		Cmd:          spec.Cmd,
 		Tty:          spec.TTY,
 		OpenStdin:    spec.OpenStdin,
@@ -85,7 +87,6 @@ func (e *Engine) Create(ctx context.Context, spec orchestrator.ContainerSpec) (s
 		Binds:         spec.Binds,
 		PortBindings:  bindings,
 		AutoRemove:    spec.AutoRemove,
-		ExtraHosts:    spec.ExtraHosts,
 		RestartPolicy: container.RestartPolicy{Name: container.RestartPolicyDisabled},
 	}
 	var netCfg *network.NetworkingConfig
@@ -160,4 +161,9 @@ func (e *Engine) Remove(ctx context.Context, id string) error {
 		return nil
 	}
 	return e.check(err, "remove container %s", id)
+}
+
+// CopyTo unpacks a tar archive into dir in a container (docker cp).
+func (e *Engine) CopyTo(ctx context.Context, id, dir string, archive io.Reader) error {
+	return e.check(e.cli.CopyToContainer(ctx, id, dir, archive, container.CopyToContainerOptions{}), "copy into container %s", id)
 }

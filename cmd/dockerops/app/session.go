@@ -3,12 +3,10 @@ package app
 import (
 	"context"
 	"fmt"
-	"io"
 	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
-	"strings"
 
 	basecontainer "github.com/dockerops/dockerops/base_container"
 	"github.com/dockerops/dockerops/orchestrator"
@@ -128,9 +126,10 @@ func (s *session) engineAndProject(ctx context.Context, a Args) (*dockerengine.E
 	return e, name, nil
 }
 
-// orchestrator wires the project to the engine, with the project's ssh key.
+// orchestrator wires the project to the target host= names, with the
+// project's ssh key.
 func (s *session) orchestrator(ctx context.Context, p *project.Project, a Args) (*orchestrator.Orchestrator, error) {
-	e, err := s.engineFor(ctx, a)
+	t, err := s.target(ctx, a, p.Name, p)
 	if err != nil {
 		return nil, err
 	}
@@ -138,15 +137,21 @@ func (s *session) orchestrator(ctx context.Context, p *project.Project, a Args) 
 	if err != nil {
 		return nil, err
 	}
+	o := s.newOrchestrator(t, p.Name, a)
+	o.AuthorizedKeys = key.AuthorizedKey()
+	return o, nil
+}
+
+func (s *session) newOrchestrator(t orchestrator.Target, name string, a Args) *orchestrator.Orchestrator {
 	return &orchestrator.Orchestrator{
-		Engine:         e,
-		Project:        p.Name,
-		Progress:       s.progress(),
-		Parallel:       a.countOr("parallel", 8),
-		AuthorizedKeys: key.AuthorizedKey(),
-		StopTimeout:    seconds(a.numOr("timeout", 10)),
-		WaitTimeout:    seconds(a.numOr("wait_timeout", 120)),
-	}, nil
+		Target:      t,
+		Project:     name,
+		Events:      s.events(),
+		Log:         s.log,
+		Parallel:    a.countOr("parallel", 8),
+		StopTimeout: seconds(a.numOr("timeout", 10)),
+		WaitTimeout: seconds(a.numOr("wait_timeout", 120)),
+	}
 }
 
 func (s *session) projectKey(p *project.Project) (*sshkey.Key, error) {
@@ -155,11 +160,7 @@ func (s *session) projectKey(p *project.Project) (*sshkey.Key, error) {
 
 func baseFS() fs.FS { return basecontainer.FS() }
 
-// progress is where orchestrator events go: live status lines on a
-// terminal, one plain line per event otherwise (and with debug logs).
-func (s *session) progress() io.Writer {
-	if isTerminal(s.env.Stderr) && !strings.EqualFold(s.getenv("LOG_LEVEL"), "debug") {
-		return newLiveStatus(s.env.Stderr)
-	}
-	return s.env.Stderr
+// events is where orchestrator events go.
+func (s *session) events() orchestrator.Events {
+	return &plainEvents{w: s.env.Stderr}
 }

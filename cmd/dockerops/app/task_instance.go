@@ -4,11 +4,10 @@ import (
 	"bufio"
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/dockerops/dockerops/orchestrator"
+	"github.com/dockerops/dockerops/project"
 )
 
 func runIP(ctx context.Context, s *session, a Args) error {
@@ -88,11 +87,11 @@ func runStart(ctx context.Context, s *session, a Args) error {
 	if err != nil {
 		return err
 	}
-	o, err := s.engineOrchestrator(ctx, a)
+	o, err := s.engineOrchestrator(ctx, a, nil)
 	if err != nil {
 		return err
 	}
-	return o.StartAll(ctx, list)
+	return s.apply(ctx, o, o.PlanStart(list), "start")
 }
 
 func runStop(ctx context.Context, s *session, a Args) error {
@@ -100,22 +99,36 @@ func runStop(ctx context.Context, s *session, a Args) error {
 	if err != nil {
 		return err
 	}
-	o, err := s.engineOrchestrator(ctx, a)
+	o, err := s.engineOrchestrator(ctx, a, nil)
 	if err != nil {
 		return err
 	}
-	return o.StopAll(ctx, list)
+	return s.apply(ctx, o, o.PlanStop(list), "stop")
+}
+
+// apply applies a plan of a start or stop task, saying so when there is
+// nothing to do.
+func (s *session) apply(ctx context.Context, o *orchestrator.Orchestrator, plan orchestrator.Plan, what string) error {
+	if plan.Changes() == 0 {
+		fmt.Fprintf(s.env.Stderr, "nothing to %s: %d instance(s), none needs it\n", what, len(plan.Steps))
+		return nil
+	}
+	return o.Apply(ctx, plan)
 }
 
 // engineOrchestrator is an orchestrator for tasks that only act on what the
-// engine has, so they work even when the project's confs are broken.
-func (s *session) engineOrchestrator(ctx context.Context, a Args) (*orchestrator.Orchestrator, error) {
-	e, name, err := s.engineAndProject(ctx, a)
+// engine has, so they work even when the project's confs are broken; p is
+// needed only for the local data dir (purge).
+func (s *session) engineOrchestrator(ctx context.Context, a Args, p *project.Project) (*orchestrator.Orchestrator, error) {
+	name, err := s.projectForEngine()
 	if err != nil {
 		return nil, err
 	}
-	return &orchestrator.Orchestrator{Engine: e, Project: name, Progress: s.progress(),
-		Parallel: a.countOr("parallel", 8), StopTimeout: seconds(a.numOr("timeout", 10))}, nil
+	t, err := s.target(ctx, a, name, p)
+	if err != nil {
+		return nil, err
+	}
+	return s.newOrchestrator(t, name, a), nil
 }
 
 func runClean(ctx context.Context, s *session, a Args) error {
@@ -123,59 +136,48 @@ func runClean(ctx context.Context, s *session, a Args) error {
 	if err != nil {
 		return err
 	}
-	o, err := s.engineOrchestrator(ctx, a)
+	purge := a.flag("purge")
+	var p *project.Project
+	if purge {
+		if p, err = s.project(""); err != nil {
+			return err
+		}
+	}
+	o, err := s.engineOrchestrator(ctx, a, p)
 	if err != nil {
 		return err
 	}
 	if len(list) == 0 {
-		fmt.Fprintf(s.env.Stderr, "no instance of project %s to clean\n", o.Project)
-		return o.Clean(ctx, nil)
-	}
-	names := make([]string, len(list))
-	for i, ob := range list {
-		names[i] = ob.Name
-	}
-	if !a.flag("force") {
-		if err := s.confirm(fmt.Sprintf("Remove %d container(s): %s?", len(list), strings.Join(names, ", "))); err != nil {
+		fmt.Fprintf(s.env.Stderr, "no instance of project %s to clean on %s\n", o.Project, o.Describe())
+	} else if !a.flag("force") {
+		names := make([]string, len(list))
+		for i, ob := range list {
+			names[i] = ob.Name
+		}
+		if err := s.confirm(fmt.Sprintf("Remove %d container(s) on %s: %s?", len(list), o.Describe(), strings.Join(names, ", "))); err != nil {
 			return err
 		}
 	}
-	var dirs []string
-	if a.flag("purge") {
-		if dirs, err = s.persistentDirs(list); err != nil {
+	plan, err := o.PlanClean(ctx, list, purge)
+	if err != nil {
+		return err
+	}
+	dirs := plan.PurgeDirs()
+	switch {
+	case purge && len(dirs) == 0 && len(list) > 0:
+		fmt.Fprintf(s.env.Stderr, "no persistent data of these instances on %s\n", o.Describe())
+	case len(dirs) > 0 && !a.flag("force"):
+		if err := s.confirm(fmt.Sprintf("Also DELETE the persistent data on %s: %s? This cannot be undone.", o.Describe(), strings.Join(dirs, ", "))); err != nil {
 			return err
 		}
-		if len(dirs) > 0 && !a.flag("force") {
-			if err := s.confirm(fmt.Sprintf("Also DELETE the persistent data in %s? This cannot be undone.", strings.Join(dirs, ", "))); err != nil {
-				return err
-			}
-		}
 	}
-	if err := o.Clean(ctx, list); err != nil {
+	if err := o.Apply(ctx, plan); err != nil {
 		return err
 	}
 	for _, d := range dirs {
-		if err := os.RemoveAll(d); err != nil {
-			return fmt.Errorf("purge %s: %w", d, err)
-		}
-		fmt.Fprintf(s.env.Stderr, "purged %s\n", d)
+		fmt.Fprintf(s.env.Stderr, "purged %s on %s\n", d, o.Describe())
 	}
 	return nil
-}
-
-func (s *session) persistentDirs(list []orchestrator.Observed) ([]string, error) {
-	p, err := s.project("")
-	if err != nil {
-		return nil, err
-	}
-	var dirs []string
-	for _, ob := range list {
-		d := filepath.Join(p.DataDir, ob.Labels[orchestrator.LabelContainer]+"_"+ob.Labels[orchestrator.LabelInstance])
-		if _, err := os.Stat(d); err == nil {
-			dirs = append(dirs, d)
-		}
-	}
-	return dirs, nil
 }
 
 // confirm asks a yes/no question on the terminal; with no terminal it

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -33,7 +34,7 @@ func runRun(ctx context.Context, s *session, a Args) error {
 		if instances, err = s.onHost(ctx, p, host, instances); err != nil {
 			return err
 		}
-		if err := s.imagesToHost(ctx, o, p, instances, a.flag("ship")); err != nil {
+		if err := s.imagesToHost(ctx, o, p, instances, a); err != nil {
 			return err
 		}
 	}
@@ -56,7 +57,7 @@ func runRun(ctx context.Context, s *session, a Args) error {
 		}
 	}
 	if len(detached) > 0 {
-		plan, err := o.Plan(ctx, detached, orchestrator.PlanOptions{RemoveOrphans: a.flag("remove_orphans"), Known: known})
+		plan, err := o.Plan(ctx, detached, orchestrator.PlanOptions{RemoveOrphans: a.flag("remove_orphans"), Known: known, Wait: a.flag("wait")})
 		if err != nil {
 			return err
 		}
@@ -69,7 +70,7 @@ func runRun(ctx context.Context, s *session, a Args) error {
 		} else {
 			fmt.Fprint(s.env.Stderr, "plan:\n"+indent(plan.String()))
 		}
-		if err := o.Apply(ctx, plan, orchestrator.ApplyOptions{Wait: a.flag("wait")}); err != nil {
+		if err := o.Apply(ctx, plan); err != nil {
 			return fmt.Errorf("run failed; instances that started are left running (see `dockerops ps`):\n%w", err)
 		}
 	}
@@ -157,6 +158,12 @@ func runBuild(ctx context.Context, s *session, a Args) error {
 	if err != nil {
 		return err
 	}
+	return o.Build(ctx, p, names, s.buildOptions(a))
+}
+
+// buildOptions are the same for build and for the builds run does on a
+// host that lacks images: nocache, BASE_IMAGE and the build log.
+func (s *session) buildOptions(a Args) orchestrator.BuildOptions {
 	opts := orchestrator.BuildOptions{NoCache: a.flag("nocache"), BaseContext: baseFS()}
 	if a.flag("progress") || a.flag("verbose") {
 		opts.Log = s.env.Stderr
@@ -164,33 +171,31 @@ func runBuild(ctx context.Context, s *session, a Args) error {
 	if b := s.getenv("BASE_IMAGE"); b != "" {
 		opts.BuildArgs = map[string]string{"BASE_IMAGE": b}
 	}
-	return o.Build(ctx, p, names, opts)
+	return opts
 }
 
 // imagesToHost gets the instances' images onto a remote host without a
-// registry: ship sends the locally built ones that differ (docker save |
-// docker load over SSH); otherwise the missing ones are built there.
-func (s *session) imagesToHost(ctx context.Context, o *orchestrator.Orchestrator, p *project.Project, instances []project.Instance, ship bool) error {
-	if ship {
+// registry: ship=True sends the locally built ones that differ (docker save
+// | docker load over SSH); otherwise the missing ones are built there.
+func (s *session) imagesToHost(ctx context.Context, o *orchestrator.Orchestrator, p *project.Project, instances []project.Instance, a Args) error {
+	if a.flag("ship") {
 		local, err := s.dockerEngine(ctx, "")
 		if err != nil {
 			return err
 		}
 		var refs []string
 		for _, in := range instances {
-			if !contains(refs, in.Image) {
+			if !slices.Contains(refs, in.Image) {
 				refs = append(refs, in.Image)
 			}
 		}
 		return o.Ship(ctx, local, refs)
 	}
 	var missing []string
-	seen := map[string]bool{}
 	for _, in := range instances {
-		if seen[in.Container] {
+		if slices.Contains(missing, in.Container) {
 			continue
 		}
-		seen[in.Container] = true
 		id, err := o.Engine.ImageID(ctx, in.Image)
 		if err != nil {
 			return err
@@ -206,6 +211,6 @@ func (s *session) imagesToHost(ctx context.Context, o *orchestrator.Orchestrator
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(s.env.Stderr, "building %s on the host's engine\n", strings.Join(names, ", "))
-	return o.Build(ctx, p, names, orchestrator.BuildOptions{BaseContext: baseFS()})
+	fmt.Fprintf(s.env.Stderr, "building %s on %s\n", strings.Join(names, ", "), o.Describe())
+	return o.Build(ctx, p, names, s.buildOptions(a))
 }

@@ -1,0 +1,99 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"path"
+	"strings"
+	"sync"
+
+	"github.com/dockerops/dockerops/orchestrator"
+	"github.com/dockerops/dockerops/orchestrator/digitalocean"
+	"github.com/dockerops/dockerops/project"
+)
+
+// target is the machine a task's host= key names, with its engine and its
+// file system: the local disk under the project's data dir, or a droplet's
+// disk under its data root, reached through the droplet's own engine.
+// p is needed for the local data dir; without it the target has no files.
+func (s *session) target(ctx context.Context, a Args, name string, p *project.Project) (orchestrator.Target, error) {
+	host := a.strOr("host", "")
+	e, err := s.dockerEngine(ctx, host)
+	if err != nil {
+		return orchestrator.Target{}, err
+	}
+	t := orchestrator.Target{Host: host, Engine: e}
+	switch {
+	case host != "":
+		t.Files = orchestrator.HostFiles{Engine: e, Dir: hostDataRoot(name), Project: name}
+	case p != nil:
+		t.Files = orchestrator.LocalFiles{Dir: p.DataDir}
+	}
+	return t, nil
+}
+
+// hostDataRoot is where a project's persistent data lives on a droplet.
+func hostDataRoot(projectName string) string {
+	return path.Join("/var/lib/dockerops", projectName)
+}
+
+// placement is hosts.conf's hosts and the groups each runs.
+func placement(hosts *digitalocean.Hosts) orchestrator.Placement {
+	var pl orchestrator.Placement
+	for _, h := range hosts.All() {
+		pl.Hosts = append(pl.Hosts, orchestrator.PlacedHost{Name: h.Name, Groups: h.Groups})
+	}
+	return pl
+}
+
+// onHost narrows instances to those a host runs, with links to instances of
+// other hosts pointed at those hosts' private addresses.
+func (s *session) onHost(ctx context.Context, p *project.Project, host string, instances []project.Instance) ([]project.Instance, error) {
+	hosts, err := digitalocean.LoadHosts(p.Dir, p.AppsDir)
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := hosts.Host(host); !ok {
+		return nil, fmt.Errorf("no host %q in %s (hosts: %s)", host, hosts.File, strings.Join(hosts.Names, ", "))
+	}
+	all, err := p.Resolve(project.Selection{Target: "all"}, project.Overrides{})
+	if err != nil {
+		return nil, err
+	}
+	return placement(hosts).OnHost(host, instances, all, func(other string) (string, error) {
+		public, private, err := s.hostAddresses(ctx, p, other)
+		if private == "" {
+			private = public
+		}
+		return private, err
+	})
+}
+
+// plainEvents writes one line per event: the renderer for pipes.
+type plainEvents struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (p *plainEvents) Event(e orchestrator.Event) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	line := string(e.Action) + " " + string(e.Status)
+	if e.Instance != "" {
+		line = e.Instance + ": " + line
+	}
+	if e.Host != "" {
+		line = "[" + e.Host + "] " + line
+	}
+	if e.Elapsed > 0 {
+		line += fmt.Sprintf(" (%.1fs)", e.Elapsed.Seconds())
+	}
+	if e.Detail != "" {
+		line += " " + e.Detail
+	}
+	if e.Err != nil {
+		line += ": " + e.Err.Error()
+	}
+	fmt.Fprintln(p.w, line)
+}

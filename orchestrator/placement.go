@@ -1,0 +1,87 @@
+package orchestrator
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/dockerops/dockerops/project"
+)
+
+// Placement is which host runs which groups (hosts.conf's groups), for
+// placing a project's instances on its hosts.
+type Placement struct {
+	// Hosts in hosts.conf order, each with its groups (none = every group).
+	Hosts []PlacedHost
+}
+
+// PlacedHost is one host and the groups it runs.
+type PlacedHost struct {
+	Name   string
+	Groups []string
+}
+
+// Runs says whether host runs the instances of group.
+func (pl Placement) Runs(host, group string) bool {
+	for _, h := range pl.Hosts {
+		if h.Name == host {
+			return len(h.Groups) == 0 || slices.Contains(h.Groups, group)
+		}
+	}
+	return false
+}
+
+// hostFor is the first host that runs group.
+func (pl Placement) hostFor(group string) (string, bool) {
+	for _, h := range pl.Hosts {
+		if len(h.Groups) == 0 || slices.Contains(h.Groups, group) {
+			return h.Name, true
+		}
+	}
+	return "", false
+}
+
+// OnHost narrows the selected instances to those host runs. A link whose
+// target (looked up among all the project's instances) runs on another host
+// gets that host's address in <NAME>_CONTAINER_IP, from address, unless the
+// environment or host.conf already gives one.
+func (pl Placement) OnHost(host string, selected, all []project.Instance, address func(host string) (string, error)) ([]project.Instance, error) {
+	var out []project.Instance
+	for _, in := range selected {
+		if !pl.Runs(host, in.Group) {
+			continue
+		}
+		for _, l := range in.Links {
+			key := strings.ToUpper(l.Name) + "_CONTAINER_IP"
+			target, found := findTarget(l, all)
+			if in.Env[key] != "" || !found || pl.Runs(host, target.Group) {
+				continue
+			}
+			other, ok := pl.hostFor(target.Group)
+			if !ok {
+				return nil, fmt.Errorf("%s: link %s targets group %q, which no host runs", in.Name, l.Name, target.Group)
+			}
+			addr, err := address(other)
+			if err != nil {
+				return nil, err
+			}
+			in.Env = maps.Clone(in.Env)
+			in.Env[key] = addr
+		}
+		out = append(out, in)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("host %s runs groups %v: none of the selected instances is in them", host, pl.groupsOf(host))
+	}
+	return out, nil
+}
+
+func (pl Placement) groupsOf(host string) []string {
+	for _, h := range pl.Hosts {
+		if h.Name == host {
+			return h.Groups
+		}
+	}
+	return nil
+}

@@ -1,0 +1,123 @@
+package orchestrator
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+
+	"github.com/dockerops/dockerops/project"
+)
+
+// Target is one machine: its engine and the file system that engine's bind
+// mounts see. Every side effect of a plan goes through the target it acts
+// on, so nothing meant for a droplet lands on the laptop.
+type Target struct {
+	// Host is the hosts.conf name of the machine; "" is the local engine.
+	Host   string
+	Engine Engine
+	Files  Files
+}
+
+// Files is the part of a machine's file system dockerops manages: the
+// instances' persistent directories and the copies of project-relative
+// volumes, all under one data root.
+type Files interface {
+	// Root is the data root on the machine (absolute, in its own syntax).
+	Root() string
+	// Local says whether the machine is this one, so project-relative volumes
+	// are bound in place instead of copied.
+	Local() bool
+	// MkdirAll creates directories under Root. image is an image present on
+	// the machine, for a remote machine's short-lived helper container.
+	MkdirAll(ctx context.Context, image string, dirs []string) error
+	// Existing returns those of dirs that exist.
+	Existing(ctx context.Context, image string, dirs []string) ([]string, error)
+	// RemoveAll deletes dirs under Root with everything in them.
+	RemoveAll(ctx context.Context, image string, dirs []string) error
+	// Sync makes dir (under Root) hold exactly the files of the local folder
+	// src, sending only the files whose content differs; it returns how many
+	// files it sent or deleted.
+	Sync(ctx context.Context, image, src, dir string) (int, error)
+}
+
+// PersistentDir is where an instance's persistent data lives on the target.
+// A target without Files is the local disk as the project resolved it.
+func (t Target) PersistentDir(in project.Instance) string {
+	if t.Files == nil && in.PersistentDir != nil {
+		return *in.PersistentDir
+	}
+	return t.join(in.Container + "_" + in.Instance)
+}
+
+// VolumeSource is the path a volume is bound from on the target: a
+// project-relative volume is its copy under the data root on a remote
+// machine, the project's own folder locally; an absolute one is the
+// machine's own path.
+func (t Target) VolumeSource(v project.Volume) string {
+	if v.Relative == "" || t.fs().Local() {
+		return v.Source
+	}
+	return t.join("volumes", v.Relative)
+}
+
+func (t Target) join(parts ...string) string {
+	if t.fs().Local() {
+		return filepath.Join(append([]string{t.fs().Root()}, parts...)...)
+	}
+	return path.Join(append([]string{t.fs().Root()}, parts...)...)
+}
+
+// fs is the target's file system; a target without one is the local disk.
+func (t Target) fs() Files {
+	if t.Files == nil {
+		return LocalFiles{}
+	}
+	return t.Files
+}
+
+// Describe names the target for messages: "host web1" or "the local engine".
+func (t Target) Describe() string {
+	if t.Host == "" {
+		return "the local engine"
+	}
+	return "host " + t.Host
+}
+
+// LocalFiles is the local disk, under the project's data dir.
+type LocalFiles struct{ Dir string }
+
+func (l LocalFiles) Root() string { return l.Dir }
+func (l LocalFiles) Local() bool  { return true }
+
+func (l LocalFiles) MkdirAll(_ context.Context, _ string, dirs []string) error {
+	for _, d := range dirs {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return fmt.Errorf("persistent data dir: %w", err)
+		}
+	}
+	return nil
+}
+
+func (l LocalFiles) Existing(_ context.Context, _ string, dirs []string) ([]string, error) {
+	var out []string
+	for _, d := range dirs {
+		if _, err := os.Stat(d); err == nil {
+			out = append(out, d)
+		}
+	}
+	return out, nil
+}
+
+func (l LocalFiles) RemoveAll(_ context.Context, _ string, dirs []string) error {
+	for _, d := range dirs {
+		if err := os.RemoveAll(d); err != nil {
+			return fmt.Errorf("purge %s: %w", d, err)
+		}
+	}
+	return nil
+}
+
+// Sync has nothing to do locally: the project folder is bound in place.
+func (l LocalFiles) Sync(context.Context, string, string, string) (int, error) { return 0, nil }
