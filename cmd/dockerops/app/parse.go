@@ -2,8 +2,11 @@ package app
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/dockerops/dockerops/cmd/dockerops/app/render"
 )
 
 // Call is one task on the command line: `run:web,instance=master` is
@@ -142,4 +145,14 @@ func parseInt(s string) (int, error) {
 		return 0, fmt.Errorf("%q is not a positive whole number", s)
 	}
 	return n, nil
+}
+
+// parseProgress checks a progress mode when the command line is parsed, so
+// a typo fails before the first task runs.
+func parseProgress(s string) (string, error) {
+	mode := strings.ToLower(s)
+	if !slices.Contains(render.Modes(), mode) {
+		return "", fmt.Errorf("%q is not a progress mode (%s)", s, strings.Join(render.Modes(), ", "))
+	}
+	return mode, nil
 }

@@ -13,6 +13,9 @@ var (
 	keyFormat   = Key{"format", kindString, "output format: table (default) or json"}
 	keyForce    = Key{"force", kindBool, "do not ask for confirmation"}
 	keyTimeout  = Key{"timeout", kindNumber, "grace before a container is killed (default 10)"}
+	// keyProgress is on every task that reports progress; build has its own.
+	keyProgress = Key{"progress", kindProgress, "how progress shows on stderr: auto (tty on a terminal, plain otherwise or with LOG_LEVEL=DEBUG), " +
+		"tty (a live row per instance), plain (a line per event), json (an object per line)"}
 
 	// overrideKeys are the run.conf keys a task argument can override.
 	overrideKeys = []Key{
@@ -45,8 +48,8 @@ func init() {
 			Keys: keys([]Key{keyFormat, keyConf, keyInstance, keyGroup}, overrideKeys), Run: runConfig},
 		{Name: "build", Arg: "all|CONTAINER", Summary: "Build the project's images (all: build.conf in order); a container's FROM images of the project build first.",
 			Keys: []Key{
-				{"progress", kindBool, "stream the build log"},
-				{"verbose", kindBool, "same as progress"},
+				{"progress", kindBoolOrProgress, "True streams the build log; a mode picks how progress shows, as for run"},
+				{"verbose", kindBool, "same as progress=True"},
 				{"nocache", kindBool, "do not use Docker's build cache"},
 				keyParallel, keyHost,
 			}, Run: runBuild},
@@ -57,6 +60,7 @@ func init() {
 				{"wait_timeout", kindNumber, "how long to wait for readiness (default 120)"},
 				{"remove_orphans", kindBool, "remove the project's containers that run.conf no longer lists"},
 				{"ship", kindBool, "with host=: send the locally built images (only those that differ) instead of building on the host"},
+				keyProgress,
 			}, overrideKeys), Run: runRun},
 		{Name: "ps", Arg: "all", Summary: "List the project's instances (ps:all: of every dockerops project).",
 			Keys: []Key{keyFormat, keyHost, {"hosts", kindString, "all: list the instances of every host of hosts.conf"}}, Run: runPs},
@@ -67,16 +71,16 @@ func init() {
 		{Name: "ip", Arg: "CONTAINER", Summary: "Print the IP address of an instance.", Keys: []Key{keyInstance, keyHost}, Run: runIP},
 		{Name: "logs", Arg: "CONTAINER", Summary: "Print an instance's logs.", Keys: []Key{keyInstance, {"follow", kindBool, "keep printing new lines"}, keyHost}, Run: runLogs},
 		{Name: "status", Arg: "CONTAINER", Summary: "Show the supervisor programs of an instance (supervisorctl status).", Keys: []Key{keyInstance, keyHost}, Run: runStatus},
-		{Name: "start", Arg: "CONTAINER|all", Summary: "Start stopped instances; they keep their state.", Keys: []Key{keyInstance, keyHost}, Run: runStart},
-		{Name: "stop", Arg: "CONTAINER|all", Summary: "Stop running instances; they keep their state.", Keys: []Key{keyInstance, keyTimeout, keyParallel, keyHost}, Run: runStop},
+		{Name: "start", Arg: "CONTAINER|all", Summary: "Start stopped instances; they keep their state.", Keys: []Key{keyInstance, keyHost, keyProgress}, Run: runStart},
+		{Name: "stop", Arg: "CONTAINER|all", Summary: "Stop running instances; they keep their state.", Keys: []Key{keyInstance, keyTimeout, keyParallel, keyHost, keyProgress}, Run: runStop},
 		{Name: "clean", Arg: "all|CONTAINER|PATTERN*", Summary: "Stop and remove instances (and the project network when none is left). Persistent data is kept unless purge=True.",
-			Keys: []Key{keyInstance, keyForce, {"purge", kindBool, "also delete the instances' persistent data (asks again)"}, keyTimeout, keyParallel, keyHost}, Run: runClean},
+			Keys: []Key{keyInstance, keyForce, {"purge", kindBool, "also delete the instances' persistent data (asks again)"}, keyTimeout, keyParallel, keyHost, keyProgress}, Run: runClean},
 		{Name: "provision", Arg: "all|HOST", Summary: "Create the DigitalOcean droplets of hosts.conf with Docker, their DNS records and inventory.json (idempotent).",
-			Keys: []Key{{"wait", kindBool, "wait until Docker answers over SSH (default True)"}}, Run: runProvision},
+			Keys: []Key{{"wait", kindBool, "wait until Docker answers over SSH (default True)"}, keyProgress}, Run: runProvision},
 		{Name: "inventory", Summary: "Rebuild inventory.json from the DigitalOcean account alone.", Run: runInventory},
-		{Name: "destroy", Arg: "all|HOST", Summary: "Delete droplets and the DNS records dockerops made for them.", Keys: []Key{keyForce}, Run: runDestroy},
+		{Name: "destroy", Arg: "all|HOST", Summary: "Delete droplets and the DNS records dockerops made for them.", Keys: []Key{keyForce, keyProgress}, Run: runDestroy},
 		{Name: "snapshot", Arg: "HOST|list", Summary: "Power off a droplet, snapshot it and power it on (snapshot:list lists snapshots).",
-			Keys: []Key{{"name", kindString, "snapshot name"}}, Run: runSnapshot},
+			Keys: []Key{{"name", kindString, "snapshot name"}, keyProgress}, Run: runSnapshot},
 	}
 }
 

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/dockerops/dockerops/cmd/dockerops/app/render"
 )
 
 type keyKind int
@@ -14,6 +16,11 @@ const (
 	kindBool
 	kindNumber // non-negative float
 	kindCount  // positive int
+	// kindProgress is one of render.Modes(), stored lower-case.
+	kindProgress
+	// kindBoolOrProgress is build's progress key: True/False keep their
+	// DockerOps meaning (stream the build log), a mode picks the renderer.
+	kindBoolOrProgress
 )
 
 // Key is one KEY=VALUE a task accepts.
@@ -103,6 +110,14 @@ func (t *Task) bind(c Call) (Args, error) {
 			a.vals[name], err = parseFloat(raw)
 		case kindCount:
 			a.vals[name], err = parseInt(raw)
+		case kindProgress:
+			a.vals[name], err = parseProgress(raw)
+		case kindBoolOrProgress:
+			if b, berr := ParseBool(raw); berr == nil {
+				a.vals[name] = b
+			} else if a.vals[name], err = parseProgress(raw); err != nil {
+				err = fmt.Errorf("%q is neither True/False nor a progress mode (%s)", raw, strings.Join(render.Modes(), ", "))
+			}
 		default:
 			a.vals[name] = raw
 		}
@@ -155,6 +170,10 @@ func kindHint(k keyKind) string {
 		return " (seconds)"
 	case kindCount:
 		return " (number)"
+	case kindProgress:
+		return " (" + strings.Join(render.Modes(), "|") + ")"
+	case kindBoolOrProgress:
+		return " (True/False, or " + strings.Join(render.Modes(), "|") + ")"
 	}
 	return ""
 }

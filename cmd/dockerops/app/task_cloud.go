@@ -62,7 +62,12 @@ func runProvision(ctx context.Context, s *session, a Args) error {
 	if err != nil {
 		return err
 	}
-	req := digitalocean.ProvisionRequest{Project: p.Name, Hosts: selected, PublicKey: key.AuthorizedKey(), Progress: s.env.Stderr}
+	progress, err := s.progressLines(a, "provision")
+	if err != nil {
+		return err
+	}
+	defer progress.Close()
+	req := digitalocean.ProvisionRequest{Project: p.Name, Hosts: selected, PublicKey: key.AuthorizedKey(), Progress: progress}
 	if b := a.boolPtr("wait"); b == nil || *b {
 		req.Wait = func(ctx context.Context, host, ip string) error {
 			return s.waitForDocker(ctx, p, key.Signer, host, ip)
@@ -162,7 +167,12 @@ func runDestroy(ctx context.Context, s *session, a Args) error {
 			return err
 		}
 	}
-	deleted, err := digitalocean.Destroy(ctx, client, p.Name, names, digitalocean.WithProgress(s.env.Stderr))
+	progress, err := s.progressLines(a, "destroy")
+	if err != nil {
+		return err
+	}
+	defer progress.Close()
+	deleted, err := digitalocean.Destroy(ctx, client, p.Name, names, digitalocean.WithProgress(progress))
 	// The addresses go to the next droplets, with other host keys.
 	if ferr := dockerengine.ForgetHosts(knownHostsPath(p), deleted...); err == nil {
 		err = ferr
@@ -201,7 +211,12 @@ func runSnapshot(ctx context.Context, s *session, a Args) error {
 	if _, ok := hosts.Host(a.Arg); !ok {
 		return fmt.Errorf("no host %q in %s", a.Arg, hosts.File)
 	}
-	return digitalocean.Snapshot(ctx, client, p.Name, a.Arg, a.strOr("name", ""), digitalocean.WithProgress(s.env.Stderr))
+	progress, err := s.progressLines(a, "snapshot")
+	if err != nil {
+		return err
+	}
+	defer progress.Close()
+	return digitalocean.Snapshot(ctx, client, p.Name, a.Arg, a.strOr("name", ""), digitalocean.WithProgress(progress))
 }
 
 // hostAddresses finds a host's public and private IPv4 in inventory.json,
