@@ -240,9 +240,9 @@ func TestPortsAndVolumes(t *testing.T) {
 		t.Errorf("ports = %v, want %v", in.Ports, wantPorts)
 	}
 	wantVolumes := []Volume{
-		{Source: filepath.Join(dir, "data"), Target: "/data"},
+		{Source: filepath.Join(dir, "data"), Target: "/data", Relative: "data"},
 		{Source: "/abs/logs", Target: "/var/log", ReadOnly: true},
-		{Source: filepath.Join(filepath.Dir(dir), "up"), Target: "/up"},
+		{Source: filepath.Join(filepath.Dir(dir), "up"), Target: "/up", Relative: "../up"},
 	}
 	if !reflect.DeepEqual(in.Volumes, wantVolumes) {
 		t.Errorf("volumes = %+v, want %+v", in.Volumes, wantVolumes)
@@ -251,7 +251,7 @@ func TestPortsAndVolumes(t *testing.T) {
 	if in.Ports == nil || len(in.Ports) != 0 {
 		t.Errorf("unpublished ports = %#v, want an empty list", in.Ports)
 	}
-	if want := []Volume{{Source: filepath.Join(dir, "a,b"), Target: "/x"}}; !reflect.DeepEqual(in.Volumes, want) {
+	if want := []Volume{{Source: filepath.Join(dir, "a,b"), Target: "/x", Relative: "a,b"}}; !reflect.DeepEqual(in.Volumes, want) {
 		t.Errorf("list volumes = %+v, want %+v (commas kept in list items)", in.Volumes, want)
 	}
 	in = resolveOne(t, p, Selection{Target: "web", Instance: "two"}, Overrides{PublishPorts: ptr(true)})

@@ -370,6 +370,8 @@ func TestIntegrationCloudWholeFlow(t *testing.T) {
 		t.Errorf("back's port 2222 from front across hosts answers %q, want the SSH greeting", got)
 	}
 
+	c.dataLivesOnTheHost(db1)
+
 	// SSH into an instance of a droplet, over real SSH through the droplet.
 	if got := strings.TrimSpace(c.must("ssh:app,host=web1,command=hostname")); got != "app-front" {
 		t.Errorf("ssh:app,host=web1 hostname = %q, want app-front", got)
@@ -408,4 +410,55 @@ func TestIntegrationCloudWholeFlow(t *testing.T) {
 	if err != nil || bytes.Contains(known, []byte(web1.IP+" ")) || bytes.Contains(known, []byte(db1.IP+" ")) {
 		t.Errorf("known_hosts after destroy:all still pins the destroyed droplets (%v):\n%s", err, known)
 	}
+}
+
+// dataLivesOnTheHost checks that back's persistent data and its
+// project-relative volume are on db1's disk, under the host data root, and
+// that a purge there never touches the laptop.
+func (c *cloudProject) dataLivesOnTheHost(db1 *dropletsim.Droplet) {
+	t := c.t
+	t.Helper()
+	ctx := context.Background()
+	root := "/var/lib/dockerops/" + c.name
+	local := filepath.Join(c.dir, "data_"+c.name, "app_back")
+	c.must("shell:app,host=db1,command=echo kept > /data/f")
+	if got, err := db1.Exec(ctx, nil, "cat", root+"/app_back/data/f"); err != nil || got != "kept\n" {
+		t.Errorf("a file written under /data on db1 is not under db1's data root: %q, %v", got, err)
+	}
+	if _, err := os.Stat(local); !os.IsNotExist(err) {
+		t.Errorf("persistent data of an instance on db1 appeared on the laptop at %s (%v)", local, err)
+	}
+	if got := c.must("shell:app,host=db1,command=cat /srv/static/hello.txt"); got != "hello from the project\n" {
+		t.Errorf("the project-relative volume on db1 holds %q, want the project's static/hello.txt", got)
+	}
+	// A changed file is sent on the next run, and the instance sees it.
+	if err := os.WriteFile(filepath.Join(c.dir, "static", "hello.txt"), []byte("changed\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c.must("run:all,host=db1")
+	if got := c.must("shell:app,host=db1,command=cat /srv/static/hello.txt"); got != "changed\n" {
+		t.Errorf("after changing static/hello.txt and run, the volume on db1 holds %q", got)
+	}
+	// The data survives clean + run.
+	c.must("clean:all,host=db1,force=True")
+	c.must("run:all,host=db1")
+	if got := c.must("shell:app,host=db1,command=cat /data/f"); got != "kept\n" {
+		t.Errorf("after clean + run on db1, /data/f holds %q, want kept", got)
+	}
+	// purge on db1 removes db1's data and leaves a same-named local folder.
+	if err := os.MkdirAll(local, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(local, "mine"), []byte("laptop"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c.fails("clean:all,host=db1,purge=True", "host db1", root+"/app_back")
+	c.must("clean:all,host=db1,purge=True,force=True")
+	if _, err := db1.Exec(ctx, nil, "test", "-e", root+"/app_back"); err == nil {
+		t.Errorf("clean,purge=True,host=db1 left %s on db1", root+"/app_back")
+	}
+	if b, err := os.ReadFile(filepath.Join(local, "mine")); err != nil || string(b) != "laptop" {
+		t.Errorf("clean,purge=True,host=db1 touched the laptop's %s: %q, %v", local, b, err)
+	}
+	c.must("run:all,host=db1")
 }

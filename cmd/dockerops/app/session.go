@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
+	"time"
 
 	basecontainer "github.com/dockerops/dockerops/base_container"
 	"github.com/dockerops/dockerops/orchestrator"
@@ -137,20 +139,37 @@ func (s *session) orchestrator(ctx context.Context, p *project.Project, a Args) 
 	if err != nil {
 		return nil, err
 	}
-	o := s.newOrchestrator(t, p.Name, a)
+	o, err := s.newOrchestrator(t, p.Name, a)
+	if err != nil {
+		return nil, err
+	}
 	o.AuthorizedKeys = key.AuthorizedKey()
 	return o, nil
 }
 
-func (s *session) newOrchestrator(t orchestrator.Target, name string, a Args) *orchestrator.Orchestrator {
+// newOrchestrator is an orchestrator of the target for one task, with the
+// task's progress renderer.
+func (s *session) newOrchestrator(t orchestrator.Target, name string, a Args) (*orchestrator.Orchestrator, error) {
+	events, err := s.events(a)
+	if err != nil {
+		return nil, err
+	}
 	return &orchestrator.Orchestrator{
 		Target:      t,
 		Project:     name,
-		Events:      s.events(),
+		Events:      events,
 		Log:         s.log,
 		Parallel:    a.countOr("parallel", 8),
 		StopTimeout: seconds(a.numOr("timeout", 10)),
 		WaitTimeout: seconds(a.numOr("wait_timeout", 120)),
+	}, nil
+}
+
+// notify sends lines of text a task says about its work (the plan, what it
+// skipped) through the task's renderer, so progress=json stays JSON.
+func notify(o *orchestrator.Orchestrator, action orchestrator.Action, text string) {
+	for _, line := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
+		o.Events.Event(orchestrator.Event{Time: time.Now(), Host: o.Host, Action: action, Status: orchestrator.Working, Detail: line})
 	}
 }
 
@@ -159,8 +178,3 @@ func (s *session) projectKey(p *project.Project) (*sshkey.Key, error) {
 }
 
 func baseFS() fs.FS { return basecontainer.FS() }
-
-// events is where orchestrator events go.
-func (s *session) events() orchestrator.Events {
-	return &plainEvents{w: s.env.Stderr}
-}

@@ -3,10 +3,8 @@ package app
 import (
 	"context"
 	"fmt"
-	"io"
 	"path"
 	"strings"
-	"sync"
 
 	"github.com/dockerops/dockerops/orchestrator"
 	"github.com/dockerops/dockerops/orchestrator/digitalocean"
@@ -68,32 +66,4 @@ func (s *session) onHost(ctx context.Context, p *project.Project, host string, i
 		}
 		return private, err
 	})
-}
-
-// plainEvents writes one line per event: the renderer for pipes.
-type plainEvents struct {
-	mu sync.Mutex
-	w  io.Writer
-}
-
-func (p *plainEvents) Event(e orchestrator.Event) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	line := string(e.Action) + " " + string(e.Status)
-	if e.Instance != "" {
-		line = e.Instance + ": " + line
-	}
-	if e.Host != "" {
-		line = "[" + e.Host + "] " + line
-	}
-	if e.Elapsed > 0 {
-		line += fmt.Sprintf(" (%.1fs)", e.Elapsed.Seconds())
-	}
-	if e.Detail != "" {
-		line += " " + e.Detail
-	}
-	if e.Err != nil {
-		line += ": " + e.Err.Error()
-	}
-	fmt.Fprintln(p.w, line)
 }

@@ -110,7 +110,7 @@ func runStop(ctx context.Context, s *session, a Args) error {
 // nothing to do.
 func (s *session) apply(ctx context.Context, o *orchestrator.Orchestrator, plan orchestrator.Plan, what string) error {
 	if plan.Changes() == 0 {
-		fmt.Fprintf(s.env.Stderr, "nothing to %s: %d instance(s), none needs it\n", what, len(plan.Steps))
+		notify(o, orchestrator.Action(what), fmt.Sprintf("nothing to %s: %d instance(s) of project %s on %s, none needs it", what, len(plan.Steps), o.Project, o.Describe()))
 		return nil
 	}
 	return o.Apply(ctx, plan)
@@ -128,7 +128,7 @@ func (s *session) engineOrchestrator(ctx context.Context, a Args, p *project.Pro
 	if err != nil {
 		return nil, err
 	}
-	return s.newOrchestrator(t, name, a), nil
+	return s.newOrchestrator(t, name, a)
 }
 
 func runClean(ctx context.Context, s *session, a Args) error {
@@ -147,27 +147,28 @@ func runClean(ctx context.Context, s *session, a Args) error {
 	if err != nil {
 		return err
 	}
-	if len(list) == 0 {
-		fmt.Fprintf(s.env.Stderr, "no instance of project %s to clean on %s\n", o.Project, o.Describe())
-	} else if !a.flag("force") {
-		names := make([]string, len(list))
-		for i, ob := range list {
-			names[i] = ob.Name
-		}
-		if err := s.confirm(fmt.Sprintf("Remove %d container(s) on %s: %s?", len(list), o.Describe(), strings.Join(names, ", "))); err != nil {
-			return err
-		}
-	}
 	plan, err := o.PlanClean(ctx, list, purge)
 	if err != nil {
 		return err
 	}
 	dirs := plan.PurgeDirs()
 	switch {
-	case purge && len(dirs) == 0 && len(list) > 0:
-		fmt.Fprintf(s.env.Stderr, "no persistent data of these instances on %s\n", o.Describe())
-	case len(dirs) > 0 && !a.flag("force"):
-		if err := s.confirm(fmt.Sprintf("Also DELETE the persistent data on %s: %s? This cannot be undone.", o.Describe(), strings.Join(dirs, ", "))); err != nil {
+	case len(list) == 0:
+		notify(o, orchestrator.Remove, fmt.Sprintf("no instance of project %s to clean on %s", o.Project, o.Describe()))
+	case purge && len(dirs) == 0:
+		notify(o, orchestrator.Purge, "no persistent data of these instances on "+o.Describe())
+	}
+	if len(list) > 0 && !a.flag("force") {
+		names := make([]string, len(list))
+		for i, ob := range list {
+			names[i] = ob.Name
+		}
+		question := fmt.Sprintf("Remove %d container(s) on %s: %s?", len(list), o.Describe(), strings.Join(names, ", "))
+		if len(dirs) > 0 {
+			question = fmt.Sprintf("Remove %d container(s) on %s: %s, and DELETE their persistent data there: %s? This cannot be undone.",
+				len(list), o.Describe(), strings.Join(names, ", "), strings.Join(dirs, ", "))
+		}
+		if err := s.confirm(question); err != nil {
 			return err
 		}
 	}
@@ -175,7 +176,7 @@ func runClean(ctx context.Context, s *session, a Args) error {
 		return err
 	}
 	for _, d := range dirs {
-		fmt.Fprintf(s.env.Stderr, "purged %s on %s\n", d, o.Describe())
+		notify(o, orchestrator.Purge, fmt.Sprintf("purged %s on %s", d, o.Describe()))
 	}
 	return nil
 }

@@ -66,9 +66,9 @@ func runRun(ctx context.Context, s *session, a Args) error {
 			return nil
 		}
 		if plan.Changes() == 0 {
-			fmt.Fprintf(s.env.Stderr, "%d instance(s) already running and up to date, nothing to do\n", len(plan.Steps))
+			notify(o, "plan", fmt.Sprintf("%d instance(s) already running and up to date, nothing to do", len(plan.Steps)))
 		} else {
-			fmt.Fprint(s.env.Stderr, "plan:\n"+indent(plan.String()))
+			notify(o, "plan", "plan:\n"+indent(plan.String()))
 		}
 		if err := o.Apply(ctx, plan); err != nil {
 			return fmt.Errorf("run failed; instances that started are left running (see `dockerops ps`):\n%w", err)
@@ -211,6 +211,6 @@ func (s *session) imagesToHost(ctx context.Context, o *orchestrator.Orchestrator
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(s.env.Stderr, "building %s on %s\n", strings.Join(names, ", "), o.Describe())
+	notify(o, orchestrator.Build, fmt.Sprintf("building %s on %s", strings.Join(names, ", "), o.Describe()))
 	return o.Build(ctx, p, names, s.buildOptions(a))
 }
