@@ -3,6 +3,7 @@ package digitalocean
 import (
 	"context"
 	"errors"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -13,13 +14,13 @@ import (
 
 func TestProvisionBadToken(t *testing.T) {
 	f, _, _ := newFake(t, fakedo.Config{})
-	c, err := NewClient("not-"+f.Token(), f.URL())
+	c, err := NewClient("not-"+f.Token(), f.URL(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	_, err = Provision(context.Background(), c, request(t, hosts(t, twoHosts)))
-	want := "DigitalOcean rejected the token (401 unauthorized): check DIGITALOCEAN_ACCESS_TOKEN"
-	if err == nil || err.Error() != want {
+	want := regexp.MustCompile(`^DigitalOcean rejected the token \(401 unauthorized\): check DIGITALOCEAN_ACCESS_TOKEN \(request id [0-9a-f-]{36}\)$`)
+	if err == nil || !want.MatchString(err.Error()) {
 		t.Fatalf("error %q, want %q", err, want)
 	}
 	if StatusCode(err) != 401 {
@@ -38,7 +39,7 @@ func TestProvisionRegionRejectedThenFixed(t *testing.T) {
 	if err == nil {
 		t.Fatal("provision in a region the account cannot use succeeded")
 	}
-	for _, want := range []string{`host "db"`, "demo-db", "422", "You specified an invalid region for Droplet creation."} {
+	for _, want := range []string{`host "db"`, "demo-db", "422", "You specified an invalid region for Droplet creation.", "(request id "} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q lacks %q", err, want)
 		}
@@ -192,7 +193,7 @@ func TestProvisionWaitsForDocker(t *testing.T) {
 }
 
 func TestProvisionAPIUnreachable(t *testing.T) {
-	c, err := NewClient("tok", "http://127.0.0.1:1/")
+	c, err := NewClient("tok", "http://127.0.0.1:1/", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
