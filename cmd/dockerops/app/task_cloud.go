@@ -94,7 +94,7 @@ func (s *session) waitForDocker(ctx context.Context, p *project.Project, signer 
 	defer cancel()
 	var last error
 	for {
-		e, err := dockerengine.New(ctx, dockerengine.Options{Host: "ssh://root@" + ip, SSHSigners: []ssh.Signer{signer}, KnownHostsFile: knownHostsPath(p)})
+		e, err := dockerengine.New(ctx, dockerengine.Options{Host: "ssh://root@" + ip, SSHSigners: []ssh.Signer{signer}, KnownHostsFile: knownHostsPath(p), Log: s.log})
 		if err == nil {
 			_, err = e.Ping(ctx)
 			e.Close()
