@@ -62,6 +62,10 @@ func explain(err error, doing string) error {
 	default:
 		msg = fmt.Sprintf("%s: DigitalOcean answered %d %s: %s", doing, code, errorID(code), er.Message)
 	}
+	// DigitalOcean support asks for the request id of a failed call.
+	if er.RequestID != "" {
+		msg += " (request id " + er.RequestID + ")"
+	}
 	return &apiError{msg: msg, err: err}
 }
 

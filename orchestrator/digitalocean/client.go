@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/digitalocean/godo"
@@ -24,25 +25,29 @@ const (
 )
 
 // ClientFromEnv builds a client from the token and API URL found by Token and
-// APIURL.
-func ClientFromEnv(getenv func(string) (string, bool), hostConf map[string]string) (*godo.Client, error) {
+// APIURL, logging to log (see NewClient).
+func ClientFromEnv(getenv func(string) (string, bool), hostConf map[string]string, log *slog.Logger) (*godo.Client, error) {
 	token, err := Token(getenv, hostConf)
 	if err != nil {
 		return nil, err
 	}
-	return NewClient(token, APIURL(getenv, hostConf))
+	return NewClient(token, APIURL(getenv, hostConf), log)
 }
 
 // NewClient returns a godo client that sends token as its bearer token, talks
 // to baseURL ("" = https://api.digitalocean.com/), and waits out rate
 // limiting (429) a few times as the Retry-After or RateLimit-Reset header
 // says. Plain http is refused except to a loopback address (a local fake), so
-// the token never crosses a network in clear.
-func NewClient(token, baseURL string) (*godo.Client, error) {
-	return newClient(token, baseURL, sleepCtx)
+// the token never crosses a network in clear. Every request is logged to log
+// at debug level, rate limiting at warn level; nil logs nothing.
+func NewClient(token, baseURL string, log *slog.Logger) (*godo.Client, error) {
+	return newClient(token, baseURL, log, sleepCtx)
 }
 
-func newClient(token, baseURL string, sleep func(context.Context, time.Duration) error) (*godo.Client, error) {
+func newClient(token, baseURL string, log *slog.Logger, sleep func(context.Context, time.Duration) error) (*godo.Client, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
 	token = strings.TrimSpace(token)
 	if token == "" {
 		return nil, fmt.Errorf("%w: set %s", ErrNoToken, EnvAccessToken)
@@ -58,7 +63,8 @@ func newClient(token, baseURL string, sleep func(context.Context, time.Duration)
 	hc := &http.Client{
 		Timeout: 2 * time.Minute,
 		Transport: &apiTransport{
-			token: token, next: http.DefaultTransport, sleep: sleep, now: time.Now,
+			token: token, log: log, sleep: sleep, now: time.Now,
+			next: &requestLog{log: log, secret: token, next: http.DefaultTransport},
 		},
 	}
 	c, err := godo.New(hc, opts...)
@@ -92,13 +98,16 @@ func isLoopback(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// apiTransport authenticates requests and retries rate-limited ones. It logs
-// method, path and status at debug level, never headers (the token).
+// apiTransport authenticates requests and retries rate-limited ones, saying
+// so at warn level; next logs each attempt.
 type apiTransport struct {
 	token string
+	log   *slog.Logger
 	next  http.RoundTripper
 	sleep func(context.Context, time.Duration) error
 	now   func() time.Time
+
+	warnedLow atomic.Bool // the "budget nearly spent" warning is given once
 }
 
 func (t *apiTransport) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -116,7 +125,9 @@ func (t *apiTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if err != nil {
 			return nil, err
 		}
-		slog.Debug("DigitalOcean API", "method", req.Method, "path", req.URL.Path, "status", resp.StatusCode)
+		if resp.StatusCode != http.StatusTooManyRequests {
+			t.warnIfLow(req, resp.Header)
+		}
 		if resp.StatusCode != http.StatusTooManyRequests || attempt >= rateLimitRetries ||
 			(req.Body != nil && req.Body != http.NoBody && req.GetBody == nil) {
 			return resp, nil
@@ -127,11 +138,27 @@ func (t *apiTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))
 		resp.Body.Close()
-		slog.Warn("DigitalOcean rate limit reached, waiting", "wait", wait.String(), "retry", attempt+1)
+		t.log.WarnContext(req.Context(), "DigitalOcean rate limit reached, waiting", "wait", wait.String(), "retry", attempt+1)
 		if err := t.sleep(req.Context(), wait); err != nil {
 			return nil, err
 		}
 	}
+}
+
+// warnIfLow warns, once, when less than a tenth of the hourly request budget
+// (RateLimit-Remaining of RateLimit-Limit) is left: the next 429s would
+// stop the run.
+func (t *apiTransport) warnIfLow(req *http.Request, h http.Header) {
+	remaining, err1 := strconv.Atoi(h.Get("RateLimit-Remaining"))
+	limit, err2 := strconv.Atoi(h.Get("RateLimit-Limit"))
+	if err1 != nil || err2 != nil || limit <= 0 || remaining*10 >= limit || !t.warnedLow.CompareAndSwap(false, true) {
+		return
+	}
+	attrs := []any{"remaining", remaining, "limit", limit}
+	if reset, err := strconv.ParseInt(h.Get("RateLimit-Reset"), 10, 64); err == nil && reset > 0 {
+		attrs = append(attrs, "reset", time.Unix(reset, 0).Format("15:04:05"))
+	}
+	t.log.WarnContext(req.Context(), "DigitalOcean API rate limit nearly spent", attrs...)
 }
 
 // retryDelay is how long a 429 asks to wait: Retry-After seconds, else until

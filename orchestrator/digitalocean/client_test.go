@@ -44,7 +44,7 @@ func TestNoToken(t *testing.T) {
 	if !errors.Is(err, ErrNoToken) || !strings.Contains(err.Error(), "set DIGITALOCEAN_ACCESS_TOKEN") {
 		t.Errorf("error %v, want ErrNoToken saying which variable to set", err)
 	}
-	if _, err := ClientFromEnv(env(nil), nil); !errors.Is(err, ErrNoToken) {
+	if _, err := ClientFromEnv(env(nil), nil, nil); !errors.Is(err, ErrNoToken) {
 		t.Errorf("ClientFromEnv without a token: %v", err)
 	}
 }
@@ -71,7 +71,7 @@ func TestAPIURL(t *testing.T) {
 			t.Errorf("%q: %q, %v; want %q", tc.url, got, err, tc.want)
 		}
 	}
-	c, err := ClientFromEnv(env(map[string]string{EnvAccessToken: "t", EnvAPIURL: "http://127.0.0.1:1"}), nil)
+	c, err := ClientFromEnv(env(map[string]string{EnvAccessToken: "t", EnvAPIURL: "http://127.0.0.1:1"}), nil, nil)
 	if err != nil || c.BaseURL.String() != "http://127.0.0.1:1/" {
 		t.Errorf("client base URL %v, %v", c, err)
 	}

@@ -1,8 +1,10 @@
 package digitalocean
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -13,13 +15,13 @@ import (
 
 func TestProvisionBadToken(t *testing.T) {
 	f, _, _ := newFake(t, fakedo.Config{})
-	c, err := NewClient("not-"+f.Token(), f.URL())
+	c, err := NewClient("not-"+f.Token(), f.URL(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	_, err = Provision(context.Background(), c, request(t, hosts(t, twoHosts)))
-	want := "DigitalOcean rejected the token (401 unauthorized): check DIGITALOCEAN_ACCESS_TOKEN"
-	if err == nil || err.Error() != want {
+	want := regexp.MustCompile(`^DigitalOcean rejected the token \(401 unauthorized\): check DIGITALOCEAN_ACCESS_TOKEN \(request id [0-9a-f-]{36}\)$`)
+	if err == nil || !want.MatchString(err.Error()) {
 		t.Fatalf("error %q, want %q", err, want)
 	}
 	if StatusCode(err) != 401 {
@@ -34,11 +36,18 @@ func TestProvisionRegionRejectedThenFixed(t *testing.T) {
 	f, c, _ := newFake(t, fakedo.Config{Regions: []string{"fra1", "ams3"}})
 	ctx := context.Background()
 	bad := `{"web": {"region": "fra1"}, "db": {"region": "nyc3"}}`
-	_, err := Provision(ctx, c, request(t, hosts(t, bad)))
+	req := request(t, hosts(t, bad))
+	var progress bytes.Buffer
+	req.Progress = &progress
+	_, err := Provision(ctx, c, req)
 	if err == nil {
 		t.Fatal("provision in a region the account cannot use succeeded")
 	}
-	for _, want := range []string{`host "db"`, "demo-db", "422", "You specified an invalid region for Droplet creation."} {
+	// Nothing is undone: web's droplet stays for the re-run to adopt.
+	if len(f.Droplets()) != 1 || !strings.Contains(progress.String(), "what was made so far is kept: run provision again to finish") {
+		t.Errorf("after the failure: %d droplets, progress:\n%s\nwant web's droplet kept, and said so", len(f.Droplets()), &progress)
+	}
+	for _, want := range []string{`host "db"`, "demo-db", "422", "You specified an invalid region for Droplet creation.", "(request id "} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q lacks %q", err, want)
 		}
@@ -57,21 +66,6 @@ func TestProvisionRegionRejectedThenFixed(t *testing.T) {
 	}
 	if len(names) != 2 || names["demo-web"] != 1 || names["demo-db"] != 1 {
 		t.Errorf("droplets after the re-run: %v, want demo-web and demo-db once each", names)
-	}
-}
-
-func TestProvisionRollback(t *testing.T) {
-	f, c, _ := newFake(t, fakedo.Config{Regions: []string{"fra1"}})
-	req := request(t, hosts(t, `{"web": {"region": "fra1", "names": ["web.example.com"]}, "db": {"region": "nyc3"}}`))
-	req.Rollback = true
-	if _, err := Provision(context.Background(), c, req); err == nil {
-		t.Fatal("provision succeeded")
-	}
-	if n := len(f.Droplets()); n != 0 {
-		t.Errorf("%d droplets left after rollback, want 0", n)
-	}
-	if n := len(f.Keys()); n != 0 {
-		t.Errorf("%d keys left after rollback, want 0", n)
 	}
 }
 
@@ -192,7 +186,7 @@ func TestProvisionWaitsForDocker(t *testing.T) {
 }
 
 func TestProvisionAPIUnreachable(t *testing.T) {
-	c, err := NewClient("tok", "http://127.0.0.1:1/")
+	c, err := NewClient("tok", "http://127.0.0.1:1/", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"flag"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -47,11 +48,17 @@ func (s *sleeps) sleep(ctx context.Context, d time.Duration) error {
 // for it whose rate-limit waits are recorded, not slept.
 func newFake(t *testing.T, cfg fakedo.Config) (*fakedo.Server, *godo.Client, *sleeps) {
 	t.Helper()
+	return newFakeLogging(t, cfg, nil)
+}
+
+// newFakeLogging is newFake with a client that logs to log.
+func newFakeLogging(t *testing.T, cfg fakedo.Config, log *slog.Logger) (*fakedo.Server, *godo.Client, *sleeps) {
+	t.Helper()
 	f := fakedo.New(cfg)
 	t.Cleanup(f.Close)
 	f.AddDomain("example.com")
 	sl := &sleeps{}
-	c, err := newClient(f.Token(), f.URL(), sl.sleep)
+	c, err := newClient(f.Token(), f.URL(), log, sl.sleep)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -35,18 +35,15 @@ type ProvisionRequest struct {
 	// Timeout bounds the wait for droplets to become active; 0 =
 	// DefaultTimeout. Wait is bounded by ctx only.
 	Timeout time.Duration
-	// Rollback, on failure, deletes what this run made (droplets, DNS
-	// records, the SSH key). Off by default: a re-run picks up what is
-	// there and finishes the job without duplicates.
-	Rollback bool
 }
 
-// step is one stage of provisioning, as in Packer's builders: Run does the
-// work and records what it made in the state; Cleanup undoes that, on
-// failure, when the request asks for a rollback.
+// step is one stage of provisioning, as in Packer's builders, but without
+// an undo: a failed run keeps what it made and the next run, idempotent,
+// finishes the job. Deleting on failure would throw away droplets that
+// only missed a deadline (cloud-init still installing Docker, a Ctrl-C)
+// and that a re-run would adopt; destroy is the undo, asked for by name.
 type step interface {
 	Run(ctx context.Context, st *state) error
-	Cleanup(ctx context.Context, st *state) error
 }
 
 // state is what the steps share.
@@ -58,19 +55,12 @@ type state struct {
 	out io.Writer
 
 	fingerprint string                             // of req.PublicKey
-	keyID       int                                // the key this run uploaded, 0 if none
+	made        bool                               // this run created a key, droplet or record
 	images      map[string]godo.DropletCreateImage // host -> image to create it from
 	snapshot    map[string]bool                    // host -> image is a snapshot (Docker already in)
 	droplets    map[string]*godo.Droplet           // host -> its droplet
-	created     map[string]bool                    // host -> this run created its droplet
 	zoneOf      map[string]string                  // DNS name -> account domain
 	records     map[string][]godo.DomainRecord     // domain -> A/AAAA/CNAME records
-	newRecords  []zoneRecord                       // records this run created
-}
-
-type zoneRecord struct {
-	zone string
-	rec  godo.DomainRecord
 }
 
 func (st *state) say(format string, args ...any) {
@@ -104,8 +94,8 @@ func Provision(ctx context.Context, client *godo.Client, req ProvisionRequest) (
 	st := &state{
 		client: client, req: req, out: req.Progress,
 		images: map[string]godo.DropletCreateImage{}, snapshot: map[string]bool{},
-		droplets: map[string]*godo.Droplet{}, created: map[string]bool{},
-		zoneOf: map[string]string{}, records: map[string][]godo.DomainRecord{},
+		droplets: map[string]*godo.Droplet{},
+		zoneOf:   map[string]string{}, records: map[string][]godo.DomainRecord{},
 	}
 	steps := []step{&preflight{}, &uploadKey{}, &createDroplets{}, &awaitActive{}, &publishDNS{}, &awaitDocker{}}
 	if err := runSteps(ctx, st, steps); err != nil {
@@ -118,32 +108,15 @@ func Provision(ctx context.Context, client *godo.Client, req ProvisionRequest) (
 	return inv, nil
 }
 
-// runSteps runs the steps in order; on failure, with Rollback, it cleans up
-// the steps that ran, last first, even when ctx was cancelled (Ctrl-C).
+// runSteps runs the steps in order and stops at the first failure.
 func runSteps(ctx context.Context, st *state, steps []step) error {
-	for i, s := range steps {
-		err := s.Run(ctx, st)
-		if err == nil {
-			continue
-		}
-		if !st.req.Rollback {
-			if len(st.created) > 0 || len(st.newRecords) > 0 || st.keyID != 0 {
+	for _, s := range steps {
+		if err := s.Run(ctx, st); err != nil {
+			if st.made {
 				st.say("what was made so far is kept: run provision again to finish")
 			}
 			return err
 		}
-		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Minute)
-		defer cancel()
-		var undo []error
-		for j := i; j >= 0; j-- {
-			if e := steps[j].Cleanup(cctx, st); e != nil {
-				undo = append(undo, e)
-			}
-		}
-		if len(undo) > 0 {
-			return errors.Join(err, fmt.Errorf("rollback incomplete: %w", errors.Join(undo...)))
-		}
-		return err
 	}
 	return nil
 }

@@ -12,8 +12,6 @@ import (
 // them and waits again.
 type awaitActive struct{}
 
-func (awaitActive) Cleanup(context.Context, *state) error { return nil }
-
 func (awaitActive) Run(ctx context.Context, st *state) error {
 	var pending []string
 	for _, h := range st.req.Hosts {

@@ -2,9 +2,7 @@ package digitalocean
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"net/http"
 
 	"github.com/digitalocean/godo"
 )
@@ -32,7 +30,7 @@ func (publishDNS) Run(ctx context.Context, st *state) error {
 					return explain(err, fmt.Sprintf("host %q: create DNS record %s %s", h.Name, want.Type, n))
 				}
 				st.records[zone] = append(st.records[zone], *rec)
-				st.newRecords = append(st.newRecords, zoneRecord{zone: zone, rec: *rec})
+				st.made = true
 				st.say("%s: DNS %s %s -> %s", h.Name, want.Type, n, want.Data)
 			}
 		}
@@ -47,17 +45,4 @@ func (st *state) hasRecord(zone, name string, want godo.DomainRecordEditRequest)
 		}
 	}
 	return false
-}
-
-func (publishDNS) Cleanup(ctx context.Context, st *state) error {
-	var errs []error
-	for _, zr := range st.newRecords {
-		if _, err := st.client.Domains.DeleteRecord(ctx, zr.zone, zr.rec.ID); err != nil && StatusCode(err) != http.StatusNotFound {
-			errs = append(errs, explain(err, fmt.Sprintf("rollback: delete DNS record %s %s", zr.rec.Type, fqdn(zr.rec.Name, zr.zone))))
-			continue
-		}
-		st.say("rollback: deleted DNS record %s %s", zr.rec.Type, fqdn(zr.rec.Name, zr.zone))
-	}
-	st.newRecords = nil
-	return errors.Join(errs...)
 }

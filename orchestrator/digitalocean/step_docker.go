@@ -11,8 +11,6 @@ import (
 // host at once: cloud-init installs Docker on all of them in parallel.
 type awaitDocker struct{}
 
-func (awaitDocker) Cleanup(context.Context, *state) error { return nil }
-
 func (awaitDocker) Run(ctx context.Context, st *state) error {
 	if st.req.Wait == nil {
 		return nil

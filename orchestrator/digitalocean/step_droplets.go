@@ -2,9 +2,7 @@ package digitalocean
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"net/http"
 
 	"github.com/digitalocean/godo"
 )
@@ -38,25 +36,7 @@ func (createDroplets) Run(ctx context.Context, st *state) error {
 			return explain(err, fmt.Sprintf("host %q: create droplet %s", h.Name, name))
 		}
 		st.droplets[h.Name] = d
-		st.created[h.Name] = true
+		st.made = true
 	}
 	return nil
-}
-
-func (createDroplets) Cleanup(ctx context.Context, st *state) error {
-	var errs []error
-	for _, h := range st.req.Hosts {
-		if !st.created[h.Name] {
-			continue
-		}
-		d := st.droplets[h.Name]
-		if _, err := st.client.Droplets.Delete(ctx, d.ID); err != nil && StatusCode(err) != http.StatusNotFound {
-			errs = append(errs, explain(err, fmt.Sprintf("rollback: delete droplet %s", d.Name)))
-			continue
-		}
-		st.say("rollback: deleted droplet %s", d.Name)
-		delete(st.created, h.Name)
-		delete(st.droplets, h.Name)
-	}
-	return errors.Join(errs...)
 }

@@ -17,8 +17,6 @@ import (
 // the account and is not taken by a record pointing elsewhere.
 type preflight struct{}
 
-func (preflight) Cleanup(context.Context, *state) error { return nil }
-
 func (preflight) Run(ctx context.Context, st *state) error {
 	pub, _, _, _, err := ssh.ParseAuthorizedKey([]byte(st.req.PublicKey))
 	if err != nil {

@@ -30,7 +30,7 @@ func (uploadKey) Run(ctx context.Context, st *state) error {
 		}
 		return explain(err, fmt.Sprintf("upload ssh key %q", name))
 	}
-	st.keyID = k.ID
+	st.made = true
 	st.say("ssh key %s uploaded as %q", k.Fingerprint, name)
 	return nil
 }
@@ -48,16 +48,4 @@ func (st *state) findKey(ctx context.Context) (*godo.Key, error) {
 		}
 	}
 	return nil, nil
-}
-
-func (uploadKey) Cleanup(ctx context.Context, st *state) error {
-	if st.keyID == 0 {
-		return nil
-	}
-	if _, err := st.client.Keys.DeleteByID(ctx, st.keyID); err != nil && StatusCode(err) != http.StatusNotFound {
-		return explain(err, "rollback: delete the uploaded ssh key")
-	}
-	st.say("rollback: deleted the uploaded ssh key")
-	st.keyID = 0
-	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"os"
 	"strings"
@@ -34,6 +35,9 @@ type Options struct {
 	// KnownHostsFile holds the ssh host keys; "" means ~/.ssh/known_hosts.
 	// An unknown host's key is recorded there on first contact.
 	KnownHostsFile string
+	// Log receives every engine request at debug level and the warning for
+	// a newly recorded ssh host key; nil logs nothing.
+	Log *slog.Logger
 }
 
 // Engine is a Docker engine reached through the Go SDK.
@@ -45,6 +49,9 @@ type Engine struct {
 
 // New makes an engine client. It does not contact the engine: Ping does.
 func New(ctx context.Context, opts Options) (*Engine, error) {
+	if opts.Log == nil {
+		opts.Log = slog.New(slog.DiscardHandler)
+	}
 	host := opts.Host
 	if host == "" {
 		host = os.Getenv(client.EnvOverrideHost)
@@ -77,6 +84,7 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 		}
 		return nil, fmt.Errorf("docker host %q: %w", host, err)
 	}
+	logRequests(cli, opts.Log)
 	e.cli = cli
 	return e, nil
 }

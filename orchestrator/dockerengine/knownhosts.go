@@ -31,6 +31,7 @@ func (h *hostKeyChangedError) Unwrap() error { return ErrHostKeyChanged }
 // is refused, as OpenSSH does with StrictHostKeyChecking=accept-new.
 type knownHosts struct {
 	path string
+	log  *slog.Logger
 	mu   sync.Mutex
 }
 
@@ -136,7 +137,7 @@ func (k *knownHosts) add(hostname string, key ssh.PublicKey) error {
 	if _, err := f.WriteString(line); err != nil {
 		return fmt.Errorf("record host key: %w", err)
 	}
-	slog.Warn("ssh: recorded the host key of a new host", "host", hostname,
+	k.log.Warn("ssh: recorded the host key of a new host", "host", hostname,
 		"key", key.Type()+" "+ssh.FingerprintSHA256(key), "file", k.path)
 	return nil
 }

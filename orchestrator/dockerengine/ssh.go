@@ -71,7 +71,7 @@ func newSSHDialer(host string, opts Options) (*sshDialer, error) {
 		}
 		file = filepath.Join(home, ".ssh", "known_hosts")
 	}
-	d.keys = &knownHosts{path: file}
+	d.keys = &knownHosts{path: file, log: opts.Log}
 	return d, nil
 }
 

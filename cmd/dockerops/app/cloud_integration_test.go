@@ -20,15 +20,10 @@ import (
 	"github.com/dockerops/dockerops/orchestrator/digitalocean/fakedo"
 )
 
-// cloudProject is testdata/cloud copied under a unique project name, driven
-// by the in-process CLI against a fake DigitalOcean API whose droplets are
-// simulated droplets (sshd + Docker in a local container).
+// cloudProject is a cloudAPI whose droplets are simulated droplets (sshd +
+// Docker in a local container), so the CLI reaches their engines over SSH.
 type cloudProject struct {
-	t    *testing.T
-	dir  string
-	name string
-	fake *fakedo.Server
-	env  map[string]string // overrides of the process environment; "" = unset
+	*cloudAPI
 
 	mu   sync.Mutex
 	sims map[string]*dropletsim.Droplet // by droplet name
@@ -39,21 +34,9 @@ func newCloudProject(t *testing.T) *cloudProject {
 	if testing.Short() {
 		t.Skip("needs a Docker engine")
 	}
-	c := &cloudProject{t: t, dir: t.TempDir(), name: "cloud" + randomSuffix(), sims: map[string]*dropletsim.Droplet{}}
-	if err := os.CopyFS(c.dir, os.DirFS("testdata/cloud")); err != nil {
-		t.Fatal(err)
-	}
-	c.fake = fakedo.New(fakedo.Config{ActivateAfter: 1, OnCreate: c.startDroplet, OnDelete: c.removeDroplet})
-	c.fake.AddDomain("example.com")
-	c.env = map[string]string{
-		"DIGITALOCEAN_ACCESS_TOKEN": c.fake.Token(),
-		"DIGITALOCEAN_TOKEN":        "",
-		"DIGITALOCEAN_API_URL":      c.fake.URL(),
-		"PROJECT_DIR":               c.dir,
-		"PROJECT_NAME":              c.name,
-	}
+	c := &cloudProject{sims: map[string]*dropletsim.Droplet{}}
+	c.cloudAPI = newCloudAPI(t, fakedo.Config{ActivateAfter: 1, OnCreate: c.startDroplet, OnDelete: c.removeDroplet})
 	t.Cleanup(func() {
-		c.fake.Close()
 		c.mu.Lock()
 		defer c.mu.Unlock()
 		for _, d := range c.sims {
@@ -107,45 +90,6 @@ func (c *cloudProject) sim(host string) *dropletsim.Droplet {
 	return c.sims[c.name+"-"+host]
 }
 
-func (c *cloudProject) run(args ...string) (int, string, string) {
-	var out, errb bytes.Buffer
-	getenv := func(k string) (string, bool) {
-		if v, ok := c.env[k]; ok {
-			return v, v != ""
-		}
-		return os.LookupEnv(k)
-	}
-	start := time.Now()
-	code := Run(context.Background(), args, Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Getenv: getenv})
-	c.t.Logf("dockerops %s: exit %d in %s", strings.Join(args, " "), code, time.Since(start).Round(100*time.Millisecond))
-	return code, out.String(), errb.String()
-}
-
-func (c *cloudProject) must(args ...string) string {
-	c.t.Helper()
-	code, out, stderr := c.run(args...)
-	if code != 0 {
-		c.t.Fatalf("dockerops %v: exit %d\n%s", args, code, stderr)
-	}
-	return out
-}
-
-// fails runs a command line that must exit 1 with a message containing
-// every one of want.
-func (c *cloudProject) fails(args string, want ...string) {
-	c.t.Helper()
-	code, _, stderr := c.run(args)
-	c.t.Logf("%s", stderr)
-	if code != 1 {
-		c.t.Errorf("dockerops %s: exit %d, want 1\n%s", args, code, stderr)
-	}
-	for _, w := range want {
-		if !strings.Contains(stderr, w) {
-			c.t.Errorf("dockerops %s: the message does not mention %q:\n%s", args, w, stderr)
-		}
-	}
-}
-
 func (c *cloudProject) ps(host string) map[string]psEntry {
 	c.t.Helper()
 	var list []psEntry
@@ -172,117 +116,6 @@ func (c *cloudProject) innerContainers(host string) []string {
 		c.t.Fatal(err)
 	}
 	return strings.Fields(out)
-}
-
-// setRegion rewrites hosts.conf with db1 in another region.
-func (c *cloudProject) setRegion(region string) {
-	path := filepath.Join(c.dir, "hosts.conf")
-	data, err := os.ReadFile("testdata/cloud/hosts.conf")
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	text := strings.Replace(string(data), `"db1": {"region": "fra1"`, `"db1": {"region": "`+region+`"`, 1)
-	if text == string(data) && region != "fra1" {
-		c.t.Fatal("testdata/cloud/hosts.conf no longer has db1 in fra1")
-	}
-	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-		c.t.Fatal(err)
-	}
-}
-
-// creates counts the POSTs that create droplets, keys and DNS records.
-func (c *cloudProject) creates() map[string]int {
-	return map[string]int{
-		"droplets": c.fake.Calls("POST", "/v2/droplets"),
-		"keys":     c.fake.Calls("POST", "/v2/account/keys"),
-		"records":  c.fake.Calls("POST", "/v2/domains/example.com/records"),
-	}
-}
-
-// records maps "TYPE name" to the data of the example.com records.
-func (c *cloudProject) records() map[string][]string {
-	m := map[string][]string{}
-	for _, r := range c.fake.Records("example.com") {
-		if r.Type == "A" || r.Type == "AAAA" {
-			m[r.Type+" "+r.Name] = append(m[r.Type+" "+r.Name], r.Data)
-		}
-	}
-	return m
-}
-
-// inventoryHost is the shape of one host of inventory.json, as cloudmaker
-// wrote it.
-type inventoryHost struct {
-	Names   []string          `json:"names"`
-	Region  string            `json:"region"`
-	Size    string            `json:"size"`
-	Image   string            `json:"image"`
-	Backups *bool             `json:"backups"`
-	Private map[string]string `json:"private_network_interfaces"`
-	Public  map[string]string `json:"public_network_interfaces"`
-}
-
-func (c *cloudProject) inventory() map[string]inventoryHost {
-	c.t.Helper()
-	data, err := os.ReadFile(filepath.Join(c.dir, "inventory.json"))
-	if err != nil {
-		c.t.Fatalf("inventory.json: %v", err)
-	}
-	var inv map[string]inventoryHost
-	if err := json.Unmarshal(data, &inv); err != nil {
-		c.t.Fatalf("inventory.json is not an inventory: %v\n%s", err, data)
-	}
-	return inv
-}
-
-func TestIntegrationCloudBadInput(t *testing.T) {
-	c := newCloudProject(t)
-	t.Parallel()
-
-	c.env["DIGITALOCEAN_ACCESS_TOKEN"] = ""
-	c.fails("provision", "DIGITALOCEAN_ACCESS_TOKEN")
-	c.env["DIGITALOCEAN_ACCESS_TOKEN"] = "not-the-token"
-	c.fails("provision", "401")
-	if n := c.fake.Calls("POST", "/v2/droplets"); n != 0 {
-		t.Errorf("provision without a valid token tried to create %d droplets", n)
-	}
-	c.env["DIGITALOCEAN_ACCESS_TOKEN"] = c.fake.Token()
-
-	// A region the API rejects: the host is named, and a re-run after the
-	// fix finishes the job without duplicates.
-	c.setRegion("xyz9")
-	c.fails("provision", "db1", "region")
-	c.setRegion("fra1")
-	c.must("provision,wait=False")
-	droplets := c.fake.Droplets()
-	names := make([]string, len(droplets))
-	for i, d := range droplets {
-		names[i] = d.Name
-	}
-	slices.Sort(names)
-	if want := []string{c.name + "-db1", c.name + "-web1"}; !slices.Equal(names, want) {
-		t.Errorf("after the failed and the fixed provision, droplets %v, want %v", names, want)
-	}
-	if keys := c.fake.Keys(); len(keys) != 1 {
-		t.Errorf("the account has %d keys, want the project key once", len(keys))
-	}
-	recs := c.records()
-	for _, name := range []string{"A web1", "A db1", "AAAA web1", "AAAA db1"} {
-		if len(recs[name]) != 1 {
-			t.Errorf("record %s is there %d times: %v", name, len(recs[name]), recs)
-		}
-	}
-	c.must("destroy:all,force=True")
-	if left := c.fake.Droplets(); len(left) != 0 {
-		t.Errorf("destroy:all left %d droplets", len(left))
-	}
-	if containers, volumes, err := dropletsim.Find(context.Background(), ""); err == nil {
-		for _, n := range append(containers, volumes...) {
-			if strings.Contains(n, c.name) {
-				t.Errorf("destroy:all left the simulated droplet's %s", n)
-			}
-		}
-	}
 }
 
 func TestIntegrationCloudWholeFlow(t *testing.T) {

@@ -92,6 +92,7 @@ func (s *session) dockerEngine(ctx context.Context, host string) (*dockerengine.
 			return nil, err
 		}
 	}
+	opts.Log = s.log
 	e, err := dockerengine.New(ctx, opts)
 	if err != nil {
 		return nil, err

@@ -32,7 +32,7 @@ func (s *session) cloud(conf string) (*project.Project, *digitalocean.Hosts, *go
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	client, err := digitalocean.ClientFromEnv(s.env.Getenv, p.HostConf)
+	client, err := digitalocean.ClientFromEnv(s.env.Getenv, p.HostConf, s.log)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -99,7 +99,7 @@ func (s *session) waitForDocker(ctx context.Context, p *project.Project, signer 
 	defer cancel()
 	var last error
 	for {
-		e, err := dockerengine.New(ctx, dockerengine.Options{Host: "ssh://root@" + ip, SSHSigners: []ssh.Signer{signer}, KnownHostsFile: knownHostsPath(p)})
+		e, err := dockerengine.New(ctx, dockerengine.Options{Host: "ssh://root@" + ip, SSHSigners: []ssh.Signer{signer}, KnownHostsFile: knownHostsPath(p), Log: s.log})
 		if err == nil {
 			_, err = e.Ping(ctx)
 			e.Close()
@@ -226,7 +226,7 @@ func (s *session) hostAddresses(ctx context.Context, p *project.Project, host st
 	if entry, ok := inv[host]; err == nil && ok && entry.Public.IPv4 != "" {
 		return entry.Public.IPv4, entry.Private.IPv4, nil
 	}
-	client, err := digitalocean.ClientFromEnv(s.env.Getenv, p.HostConf)
+	client, err := digitalocean.ClientFromEnv(s.env.Getenv, p.HostConf, s.log)
 	if err != nil {
 		return "", "", fmt.Errorf("host %s is not in inventory.json, and the account cannot be asked: %w", host, err)
 	}

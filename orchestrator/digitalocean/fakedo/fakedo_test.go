@@ -118,7 +118,7 @@ func TestKeyFingerprintIsMD5OfTheBlob(t *testing.T) {
 		t.Errorf("fingerprint %q, want %q", k.Fingerprint, want)
 	}
 	_, _, err = c.Keys.Create(context.Background(), &godo.KeyCreateRequest{Name: "again", PublicKey: line})
-	if !strings.Contains(fmt.Sprint(err), "422 SSH Key is already in use on your account") {
+	if !strings.Contains(fmt.Sprint(err), ": 422 (request ") || !strings.Contains(fmt.Sprint(err), "SSH Key is already in use on your account") {
 		t.Errorf("duplicate key: %v", err)
 	}
 	_, _, err = c.Keys.Create(context.Background(), &godo.KeyCreateRequest{Name: "bad", PublicKey: "ssh-rsa nonsense"})
@@ -132,6 +132,9 @@ func TestErrorsAndRateHeaders(t *testing.T) {
 	resp, body := get(t, f, "wrong", "/v2/droplets")
 	if resp.StatusCode != 401 || body["id"] != "unauthorized" || body["message"] == "" {
 		t.Errorf("wrong token: %d %v", resp.StatusCode, body)
+	}
+	if id := resp.Header.Get("X-Request-Id"); len(id) != 36 || body["request_id"] != id {
+		t.Errorf("wrong token: x-request-id %q, request_id %q; want one UUID in both, as the API sends", id, body["request_id"])
 	}
 	for _, h := range []string{"RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"} {
 		if resp.Header.Get(h) == "" {
@@ -148,13 +151,16 @@ func TestErrorsAndRateHeaders(t *testing.T) {
 	}
 	_, _, err := c.Droplets.Create(context.Background(), &godo.DropletCreateRequest{
 		Name: "x", Region: "nyc3", Size: "s-1vcpu-1gb", Image: godo.DropletCreateImage{Slug: "debian-12-x64"}})
-	if !strings.Contains(fmt.Sprint(err), "422 You specified an invalid region") {
+	if !strings.Contains(fmt.Sprint(err), ": 422 (request ") || !strings.Contains(fmt.Sprint(err), "You specified an invalid region") {
 		t.Errorf("bad region: %v", err)
 	}
 	r1, _ := get(t, f, f.Token(), "/v2/account/keys")
 	r2, _ := get(t, f, f.Token(), "/v2/account/keys")
 	if r1.Header.Get("RateLimit-Remaining") == r2.Header.Get("RateLimit-Remaining") {
 		t.Error("RateLimit-Remaining does not go down")
+	}
+	if id1, id2 := r1.Header.Get("X-Request-Id"), r2.Header.Get("X-Request-Id"); id1 == "" || id1 == id2 {
+		t.Errorf("x-request-id %q then %q, want one per request", id1, id2)
 	}
 	f.LimitNext(1, 4*time.Second)
 	resp, body = get(t, f, f.Token(), "/v2/account/keys")

@@ -1,6 +1,7 @@
 package fakedo
 
 import (
+	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -156,6 +157,7 @@ func (s *Server) routes() http.Handler {
 		limited := s.rateHeaders(w.Header())
 		s.mu.Unlock()
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		w.Header().Set("X-Request-Id", newRequestID())
 		switch {
 		case r.Header.Get("Authorization") != "Bearer "+s.cfg.Token:
 			writeError(w, http.StatusUnauthorized, "unauthorized", "Unable to authenticate you")
@@ -199,10 +201,24 @@ func (s *Server) rateHeaders(h http.Header) bool {
 	return limited
 }
 
-// writeError answers with the API's error body.
+// writeError answers with the API's error body, which repeats the
+// response's request id.
 func writeError(w http.ResponseWriter, code int, id, message string) {
+	body := map[string]string{"id": id, "message": message}
+	if rid := w.Header().Get("X-Request-Id"); rid != "" {
+		body["request_id"] = rid
+	}
 	w.WriteHeader(code)
-	_ = json.NewEncoder(w).Encode(map[string]string{"id": id, "message": message})
+	_ = json.NewEncoder(w).Encode(body)
+}
+
+// newRequestID is a random UUID, as the real API sends in x-request-id.
+func newRequestID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
 }
 
 func writeJSON(w http.ResponseWriter, code int, v any) {
