@@ -285,7 +285,7 @@ func (c *cloudProject) dataLivesOnTheHost(db1 *dropletsim.Droplet) {
 	if err := os.WriteFile(filepath.Join(local, "mine"), []byte("laptop"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	c.fails("clean:all,host=db1,purge=True", "host db1", root+"/app_back")
+	c.fails("clean:all,host=db1,purge=True", 1, "host db1", root+"/app_back")
 	c.must("clean:all,host=db1,purge=True,force=True")
 	if _, err := db1.Exec(ctx, nil, "test", "-e", root+"/app_back"); err == nil {
 		t.Errorf("clean,purge=True,host=db1 left %s on db1", root+"/app_back")
