@@ -12,14 +12,20 @@ import (
 	"github.com/dockerops/dockerops/project"
 )
 
+// Every dependant is created only once its link targets have started: the
+// targets are slow to start, so a dependant not waiting for them would be
+// created while they are still starting.
 func TestApplyStartsLinkTargetsFirst(t *testing.T) {
 	f := newFake()
+	f.startDelays["demo-db-one"] = 40 * time.Millisecond
+	f.startDelays["demo-cache-one"] = 40 * time.Millisecond
 	o := newOrch(f)
 	apply(t, o, demoRun(), PlanOptions{})
-	pos := func(name string) int { return slices.Index(f.startOrder, "demo-"+name) }
 	for _, pair := range [][2]string{{"db-one", "web-master"}, {"cache-one", "web-master"}, {"db-one", "worker-one"}} {
-		if pos(pair[0]) < 0 || pos(pair[1]) < 0 || pos(pair[0]) > pos(pair[1]) {
-			t.Errorf("start order %v: %s must start before %s", f.startOrder, pair[0], pair[1])
+		started, _ := f.when("started demo-" + pair[0])
+		created, _ := f.when("create demo-" + pair[1])
+		if started < 0 || created < 0 || created < started {
+			t.Errorf("calls %v: %s must have started before %s is created", f.calls, pair[0], pair[1])
 		}
 	}
 }
@@ -122,16 +128,19 @@ func TestDependantsOfFailedInstanceDoNotStart(t *testing.T) {
 	}
 }
 
+// A link target's sleep holds back the instances that link to it: web is
+// created no sooner than 0.2 s after db has started.
 func TestSleepHoldsDependants(t *testing.T) {
 	f := newFake()
 	o := newOrch(f)
 	db := inst("db", "one")
 	db.Sleep = 0.2
 	web := inst("web", "master", "DB=db/one")
-	start := time.Now()
 	apply(t, o, []project.Instance{web, db}, PlanOptions{})
-	if time.Since(start) < 200*time.Millisecond {
-		t.Errorf("web started before db's sleep of 0.2s was over")
+	_, started := f.when("started demo-db-one")
+	_, created := f.when("create demo-web-master")
+	if gap := created.Sub(started); started.IsZero() || created.IsZero() || gap < 200*time.Millisecond {
+		t.Errorf("web was created %v after db started, before db's sleep of 0.2s was over", gap)
 	}
 }
 

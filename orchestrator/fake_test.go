@@ -18,6 +18,9 @@ type fakeEngine struct {
 	images      map[string]string
 	networks    map[string]bool
 	calls       []string
+	callTimes   []time.Time
+	// startDelays slow down the start of single containers.
+	startDelays map[string]time.Duration
 	nextIP      int
 	startDelay  time.Duration
 	failStart   map[string]error
@@ -32,13 +35,26 @@ type fakeEngine struct {
 
 func newFake() *fakeEngine {
 	return &fakeEngine{containers: map[string]*Observed{}, specs: map[string]ContainerSpec{},
-		images: map[string]string{}, networks: map[string]bool{}, failStart: map[string]error{}, nextIP: 2}
+		images: map[string]string{}, networks: map[string]bool{}, failStart: map[string]error{}, startDelays: map[string]time.Duration{}, nextIP: 2}
 }
 
 func (f *fakeEngine) record(call string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.calls = append(f.calls, call)
+	f.callTimes = append(f.callTimes, time.Now())
+}
+
+// when is the time of the first call, -1 and the zero time if none.
+func (f *fakeEngine) when(call string) (int, time.Time) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for i, c := range f.calls {
+		if c == call {
+			return i, f.callTimes[i]
+		}
+	}
+	return -1, time.Time{}
 }
 
 // writes lists the calls that change the engine.
@@ -49,7 +65,7 @@ func (f *fakeEngine) writes() []string {
 	for _, c := range f.calls {
 		verb, _, _ := strings.Cut(c, " ")
 		switch verb {
-		case "containers", "image", "inspect", "ping":
+		case "containers", "image", "inspect", "ping", "started":
 		default:
 			w = append(w, c)
 		}
@@ -127,9 +143,10 @@ func (f *fakeEngine) Start(_ context.Context, id string) error {
 	f.mu.Lock()
 	f.inflight++
 	f.maxInflight = max(f.maxInflight, f.inflight)
-	delay, failure := f.startDelay, f.failStart[id]
+	delay, failure := f.startDelay+f.startDelays[id], f.failStart[id]
 	f.mu.Unlock()
 	time.Sleep(delay)
+	defer f.record("started " + id)
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.inflight--
