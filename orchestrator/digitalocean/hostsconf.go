@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/dockerops/dockerops/project/conffile"
 )
 
 // Defaults for the keys a host may leave out.
@@ -79,7 +81,7 @@ func LoadHosts(projectDir, appsDir string) (*Hosts, error) {
 		}
 		return nil, fmt.Errorf("found %d hosts files (%s): keep exactly one", len(found), strings.Join(shown, ", "))
 	}
-	data, err := os.ReadFile(found[0])
+	data, err := conffile.Read(found[0])
 	if err != nil {
 		return nil, fmt.Errorf("read hosts file: %w", err)
 	}
