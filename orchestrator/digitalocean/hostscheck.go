@@ -3,7 +3,9 @@ package digitalocean
 import (
 	"errors"
 	"fmt"
+	"path"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -15,7 +17,7 @@ import (
 )
 
 // hostKeys are the keys a host may have, in the order help lists them.
-var hostKeys = []string{"region", "size", "image", "backups", "ipv6", "monitoring", "vpc_uuid", "tags", "names", "groups"}
+var hostKeys = []string{"region", "size", "image", "backups", "ipv6", "monitoring", "vpc_uuid", "tags", "names", "groups", "data_dir"}
 
 var (
 	hostNameRE = regexp.MustCompile(`^[a-z0-9]([a-z0-9_-]{0,61}[a-z0-9])?$`)
@@ -154,6 +156,14 @@ func (c *hostsChecker) host(name string, line int, n *yaml.Node) Host {
 			h.Names = c.list(where, v, checkDNSName)
 		case "groups":
 			h.Groups = c.list(where, v, checkGroup)
+		case "data_dir":
+			if s, ok := c.str(where, v); ok && s != "" {
+				if dir, err := checkDataDir(s); err != nil {
+					c.addf(v.Line, "%s: %v", where, err)
+				} else {
+					h.DataDir = dir
+				}
+			}
 		default:
 			c.addf(f.Line, "host %q: unknown key %q%s (valid keys: %s)", name, f.Key, project.DidYouMean(f.Key, hostKeys), strings.Join(hostKeys, ", "))
 		}
@@ -243,6 +253,23 @@ func checkGroup(s string) (string, error) {
 		return "", errors.New("a group name cannot be empty")
 	}
 	return s, nil
+}
+
+// checkDataDir cleans a folder on the droplet and checks it is absolute, has
+// no ".." (a path that climbs is a typo or a trap) and is not "/" itself,
+// which the project would then own.
+func checkDataDir(s string) (string, error) {
+	switch {
+	case strings.IndexFunc(s, unicode.IsControl) >= 0:
+		return "", fmt.Errorf("%q has a control character", s)
+	case !strings.HasPrefix(s, "/"):
+		return "", fmt.Errorf("%q is not an absolute path (like /srv/data)", s)
+	case slices.Contains(strings.Split(s, "/"), ".."):
+		return "", fmt.Errorf("%q must not contain \"..\"", s)
+	case path.Clean(s) == "/":
+		return "", fmt.Errorf("%q is the root folder: give the project a folder of its own (like /srv/data)", s)
+	}
+	return path.Clean(s), nil
 }
 
 // checkDNSName lower-cases a DNS name, drops a trailing dot and checks it.
