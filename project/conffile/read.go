@@ -6,11 +6,11 @@ import (
 	"os"
 )
 
-// MaxSize bounds what Read reads from one file: configuration files are
+// maxSize bounds what Read reads from one file: configuration files are
 // small, and an include of /dev/zero must not exhaust memory.
-const MaxSize = 8 << 20
+const maxSize = 8 << 20
 
-// Read reads a regular file of at most MaxSize bytes; device files and FIFOs
+// Read reads a regular file of at most maxSize bytes; device files and FIFOs
 // (an include of /dev/stdin) are refused, not waited on.
 func Read(path string) ([]byte, error) {
 	st, err := os.Stat(path)
@@ -25,12 +25,12 @@ func Read(path string) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxSize+1))
+	data, err := io.ReadAll(io.LimitReader(f, maxSize+1))
 	if err != nil {
 		return nil, err
 	}
-	if len(data) > MaxSize {
-		return nil, fmt.Errorf("larger than %d MiB", MaxSize>>20)
+	if len(data) > maxSize {
+		return nil, fmt.Errorf("larger than %d MiB", maxSize>>20)
 	}
 	return data, nil
 }
