@@ -1,36 +1,20 @@
 package project
 
 import (
-	"errors"
 	"fmt"
-	"sort"
 	"strings"
+
+	"github.com/dockerops/dockerops/project/conffile"
 )
 
-// ConfError is one problem in a project file. File is relative to the
-// project dir (e.g. "apps_containers/run.conf"); Line is 1-based, 0 when the
-// problem concerns the whole file.
-type ConfError struct {
-	File string
-	Line int
-	Msg  string
-}
-
-func (e *ConfError) Error() string {
-	if e.Line > 0 {
-		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
-	}
-	return fmt.Sprintf("%s: %s", e.File, e.Msg)
-}
-
 // problems collects every error found while loading, so a user sees them
-// all at once.
+// all at once. Each is a *conffile.Error where a file is concerned.
 type problems struct {
 	list []error
 }
 
 func (ps *problems) addf(file string, line int, format string, args ...any) {
-	ps.list = append(ps.list, &ConfError{File: file, Line: line, Msg: fmt.Sprintf(format, args...)})
+	ps.list = append(ps.list, conffile.Errorf(file, line, format, args...))
 }
 
 // add records err, or each error err joins.
@@ -46,24 +30,9 @@ func (ps *problems) add(err error) {
 	}
 }
 
-// err returns the problems sorted by file and line (ConfErrors first, in
-// reading order otherwise), joined, or nil.
+// err returns the problems in reading order, joined, or nil.
 func (ps *problems) err() error {
-	if len(ps.list) == 0 {
-		return nil
-	}
-	sort.SliceStable(ps.list, func(i, j int) bool {
-		a, aok := ps.list[i].(*ConfError)
-		b, bok := ps.list[j].(*ConfError)
-		if !aok || !bok {
-			return aok && !bok
-		}
-		if a.File != b.File {
-			return a.File < b.File
-		}
-		return a.Line < b.Line
-	})
-	return errors.Join(ps.list...)
+	return conffile.Join(ps.list...)
 }
 
 // DidYouMean returns ` (did you mean "x"?)` for the candidate closest to word,

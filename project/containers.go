@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/dockerops/dockerops/project/conffile"
 )
 
 // Container is one buildable container: a folder of apps_containers with a
@@ -52,7 +54,7 @@ func loadContainers(p paths, base fs.FS, ps *problems) map[string]*Container {
 			ps.addf(c.file, 0, "folder name %q cannot be an image name: use lower-case letters, digits and single '.', '_' or '-' between them", c.Name)
 			continue
 		}
-		data, err := readConfFile(dockerfilePath)
+		data, err := conffile.Read(dockerfilePath)
 		if err != nil {
 			ps.addf(c.file, 0, "cannot read: %v", unwrapPath(err))
 			continue

@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/dockerops/dockerops/project/conffile"
+
 	"gopkg.in/yaml.v3"
 )
 
@@ -72,20 +74,20 @@ func (ep *entryParser) errf(line int, format string, args ...any) {
 }
 
 // checkKeys reports unknown and repeated keys; it returns the known ones.
-func (ep *entryParser) checkKeys(fs []field, valid []string, what string) map[string]field {
-	out := map[string]field{}
+func (ep *entryParser) checkKeys(fs []conffile.Field, valid []string, what string) map[string]conffile.Field {
+	out := map[string]conffile.Field{}
 	for _, f := range fs {
 		switch {
-		case indexOf(valid, f.key) < 0:
-			if s := DidYouMean(f.key, valid); s != "" {
-				ep.errf(f.line, "unknown key %q in %s%s", f.key, what, s)
+		case indexOf(valid, f.Key) < 0:
+			if s := DidYouMean(f.Key, valid); s != "" {
+				ep.errf(f.Line, "unknown key %q in %s%s", f.Key, what, s)
 			} else {
-				ep.errf(f.line, "unknown key %q in %s; valid keys: %s", f.key, what, strings.Join(valid, ", "))
+				ep.errf(f.Line, "unknown key %q in %s; valid keys: %s", f.Key, what, strings.Join(valid, ", "))
 			}
-		case out[f.key].val != nil:
-			ep.errf(f.line, "key %q is given twice (first at line %d)", f.key, out[f.key].line)
+		case out[f.Key].Val != nil:
+			ep.errf(f.Line, "key %q is given twice (first at line %d)", f.Key, out[f.Key].Line)
 		default:
-			out[f.key] = f
+			out[f.Key] = f
 		}
 	}
 	return out
@@ -94,10 +96,10 @@ func (ep *entryParser) checkKeys(fs []field, valid []string, what string) map[st
 // entry parses one run.conf entry; ok is false when it has no usable
 // container and instance, so later checks skip it.
 func (ep *entryParser) entry(n *yaml.Node) (e Entry, ok bool) {
-	n = deref(n)
+	n = conffile.Deref(n)
 	e = Entry{File: ep.file, Line: n.Line, Instance: DefaultInstance}
 	if n.Kind != yaml.MappingNode {
-		ep.errf(n.Line, "an entry must be an object with at least \"container\", not %s", kindName(n))
+		ep.errf(n.Line, "an entry must be an object with at least \"container\", not %s", conffile.KindName(n))
 		return e, false
 	}
 	keys := ep.checkKeys(fields(n, ep.file, ep.ps), entryKeys, "an entry")
@@ -108,7 +110,7 @@ func (ep *entryParser) entry(n *yaml.Node) (e Entry, ok bool) {
 	} else if s, good := ep.str(f); good {
 		e.Container = s
 		if ep.containers[s] == nil {
-			ep.errf(f.line, "container %q is not in %s%s", s, ep.appsName, DidYouMean(s, sortedKeys(ep.containers)))
+			ep.errf(f.Line, "container %q is not in %s%s", s, ep.appsName, DidYouMean(s, sortedKeys(ep.containers)))
 			ok = false
 		}
 	} else {
@@ -118,7 +120,7 @@ func (ep *entryParser) entry(n *yaml.Node) (e Entry, ok bool) {
 		if s, good := ep.str(f); good {
 			e.Instance = s
 			if !instanceRE.MatchString(s) {
-				ep.errf(f.line, "instance name %q is not valid: use letters, digits, '_', '.' and '-', starting with a letter or digit", s)
+				ep.errf(f.Line, "instance name %q is not valid: use letters, digits, '_', '.' and '-', starting with a letter or digit", s)
 				ok = false
 			}
 		} else {
@@ -128,7 +130,7 @@ func (ep *entryParser) entry(n *yaml.Node) (e Entry, ok bool) {
 	if f, has := keys["instance_type"]; has {
 		if s, good := ep.str(f); good {
 			if t, err := ParseInstanceType(s); err != nil {
-				ep.errf(f.line, "%v", err)
+				ep.errf(f.Line, "%v", err)
 			} else {
 				e.InstanceType = &t
 			}
@@ -136,19 +138,19 @@ func (ep *entryParser) entry(n *yaml.Node) (e Entry, ok bool) {
 	}
 	e.Hostname = ep.optStr(keys, "hostname")
 	if e.Hostname != nil && !validHostname(*e.Hostname) {
-		ep.errf(keys["hostname"].line, "hostname %q is not valid: use letters, digits, '.' and '-'", *e.Hostname)
+		ep.errf(keys["hostname"].Line, "hostname %q is not valid: use letters, digits, '.' and '-'", *e.Hostname)
 	}
 	if g := ep.optStr(keys, "group"); g != nil {
 		e.Group = *g
 	}
 	e.SeedCommand = ep.optStr(keys, "seed_command")
 	if f, has := keys["sleep"]; has {
-		if v, good := numberValue(f.val); !good && kindName(f.val) == "a number" {
-			ep.errf(f.line, "\"sleep\" %s is out of range", deref(f.val).Value)
+		if v, good := numberValue(f.Val); !good && conffile.KindName(f.Val) == "a number" {
+			ep.errf(f.Line, "\"sleep\" %s is out of range", conffile.Deref(f.Val).Value)
 		} else if !good {
-			ep.errf(f.line, "\"sleep\" must be a number of seconds, not %s", kindName(f.val))
+			ep.errf(f.Line, "\"sleep\" must be a number of seconds, not %s", conffile.KindName(f.Val))
 		} else if v < 0 || math.IsNaN(v) || math.IsInf(v, 0) {
-			ep.errf(f.line, "\"sleep\" must be zero or more seconds, not %s", deref(f.val).Value)
+			ep.errf(f.Line, "\"sleep\" must be zero or more seconds, not %s", conffile.Deref(f.Val).Value)
 		} else {
 			e.Sleep = &v
 		}
@@ -160,10 +162,10 @@ func (ep *entryParser) entry(n *yaml.Node) (e Entry, ok bool) {
 		{"persistent_log", &e.PersistentLog}, {"persistent_opt", &e.PersistentOpt}, {"safemode", &e.Safemode},
 		{"interactive", &e.Interactive}} {
 		if f, has := keys[b.key]; has {
-			if v, good := boolValue(f.val); good {
+			if v, good := boolValue(f.Val); good {
 				*b.dst = &v
 			} else {
-				ep.errf(f.line, "%q must be true or false, not %s", b.key, kindName(f.val))
+				ep.errf(f.Line, "%q must be true or false, not %s", b.key, conffile.KindName(f.Val))
 			}
 		}
 	}
@@ -179,15 +181,15 @@ func (ep *entryParser) entry(n *yaml.Node) (e Entry, ok bool) {
 	return e, ok
 }
 
-func (ep *entryParser) str(f field) (string, bool) {
-	if !isString(f.val) {
-		ep.errf(f.line, "%q must be a string, not %s", f.key, kindName(f.val))
+func (ep *entryParser) str(f conffile.Field) (string, bool) {
+	if !isString(f.Val) {
+		ep.errf(f.Line, "%q must be a string, not %s", f.Key, conffile.KindName(f.Val))
 		return "", false
 	}
-	return deref(f.val).Value, true
+	return conffile.Deref(f.Val).Value, true
 }
 
-func (ep *entryParser) optStr(keys map[string]field, key string) *string {
+func (ep *entryParser) optStr(keys map[string]conffile.Field, key string) *string {
 	f, has := keys[key]
 	if !has {
 		return nil

@@ -3,42 +3,44 @@ package project
 import (
 	"strings"
 
+	"github.com/dockerops/dockerops/project/conffile"
+
 	"gopkg.in/yaml.v3"
 )
 
-func (ep *entryParser) volumes(f field) []VolumeSpec {
-	v := deref(f.val)
-	var items []field
+func (ep *entryParser) volumes(f conffile.Field) []VolumeSpec {
+	v := conffile.Deref(f.Val)
+	var items []conffile.Field
 	switch {
 	case isString(v):
 		for _, s := range strings.Split(v.Value, ",") {
-			items = append(items, field{key: s, line: v.Line})
+			items = append(items, conffile.Field{Key: s, Line: v.Line})
 		}
 	case v.Kind == yaml.SequenceNode:
 		for _, c := range v.Content {
 			if !isString(c) {
-				ep.errf(deref(c).Line, "each volume must be a string \"HOST:CONTAINER[:ro]\", not %s", kindName(c))
+				ep.errf(conffile.Deref(c).Line, "each volume must be a string \"HOST:CONTAINER[:ro]\", not %s", conffile.KindName(c))
 				continue
 			}
-			items = append(items, field{key: deref(c).Value, line: deref(c).Line})
+			items = append(items, conffile.Field{Key: conffile.Deref(c).Value, Line: conffile.Deref(c).Line})
 		}
 	default:
-		ep.errf(f.line, "\"volumes\" must be a string \"HOST:CONTAINER[,HOST2:CONTAINER2]\" or a list of them, not %s", kindName(v))
+		ep.errf(f.Line, "\"volumes\" must be a string \"HOST:CONTAINER[,HOST2:CONTAINER2]\" or a list of them, not %s", conffile.KindName(v))
 		return nil
 	}
 	out := []VolumeSpec{}
 	seen := map[string]bool{}
 	for _, it := range items {
-		if strings.TrimSpace(it.key) == "" {
+		if strings.TrimSpace(it.Key) == "" {
 			continue
 		}
-		vs, err := parseVolume(it.key)
+		vs, err := parseVolume(it.Key)
 		if err != nil {
-			ep.errf(it.line, "%v", err)
+			ep.errf(it.Line, "%v", err)
 			continue
 		}
 		if seen[vs.Target] {
-			ep.errf(it.line, "volume %q: %s is mounted twice", it.key, vs.Target)
+			ep.errf(it.Line, "volume %q: %s is mounted twice", it.Key, vs.Target)
 			continue
 		}
 		seen[vs.Target] = true
@@ -47,18 +49,18 @@ func (ep *entryParser) volumes(f field) []VolumeSpec {
 	return out
 }
 
-func (ep *entryParser) links(f field, e Entry) []LinkSpec {
-	v := deref(f.val)
+func (ep *entryParser) links(f conffile.Field, e Entry) []LinkSpec {
+	v := conffile.Deref(f.Val)
 	if v.Kind != yaml.SequenceNode {
-		ep.errf(f.line, "\"links\" must be a list of {\"name\", \"container\", \"instance\"}, not %s", kindName(v))
+		ep.errf(f.Line, "\"links\" must be a list of {\"name\", \"container\", \"instance\"}, not %s", conffile.KindName(v))
 		return nil
 	}
 	var out []LinkSpec
 	names := map[string]int{}
 	for _, c := range v.Content {
-		c = deref(c)
+		c = conffile.Deref(c)
 		if c.Kind != yaml.MappingNode {
-			ep.errf(c.Line, "a link must be an object {\"name\", \"container\", \"instance\"}, not %s", kindName(c))
+			ep.errf(c.Line, "a link must be an object {\"name\", \"container\", \"instance\"}, not %s", conffile.KindName(c))
 			continue
 		}
 		keys := ep.checkKeys(fields(c, ep.file, ep.ps), linkKeys, "a link")
@@ -70,13 +72,13 @@ func (ep *entryParser) links(f field, e Entry) []LinkSpec {
 		} else if s, ok := ep.str(nf); !ok {
 			good = false
 		} else if l.Name = s; !linkNameRE.MatchString(s) {
-			ep.errf(nf.line, "link name %q is not valid: use letters, digits and '_', not starting with a digit", s)
+			ep.errf(nf.Line, "link name %q is not valid: use letters, digits and '_', not starting with a digit", s)
 			good = false
 		} else if first, dup := names[strings.ToUpper(s)]; dup {
-			ep.errf(nf.line, "link %q is given twice (first at line %d)", s, first)
+			ep.errf(nf.Line, "link %q is given twice (first at line %d)", s, first)
 			good = false
 		} else {
-			names[strings.ToUpper(s)] = nf.line
+			names[strings.ToUpper(s)] = nf.Line
 		}
 		if cf, has := keys["container"]; !has {
 			ep.errf(c.Line, "link %q has no \"container\"", l.Name)
@@ -84,10 +86,10 @@ func (ep *entryParser) links(f field, e Entry) []LinkSpec {
 		} else if s, ok := ep.str(cf); !ok {
 			good = false
 		} else if l.Container = s; ep.containers[s] == nil {
-			ep.errf(cf.line, "link %q targets container %q, which is not in %s%s", l.Name, s, ep.appsName, DidYouMean(s, sortedKeys(ep.containers)))
+			ep.errf(cf.Line, "link %q targets container %q, which is not in %s%s", l.Name, s, ep.appsName, DidYouMean(s, sortedKeys(ep.containers)))
 			good = false
 		}
-		if inf, has := keys["instance"]; has && !isNull(inf.val) {
+		if inf, has := keys["instance"]; has && !isNull(inf.Val) {
 			if s, ok := ep.str(inf); ok {
 				l.Instance = &s
 			} else {
@@ -105,32 +107,32 @@ func (ep *entryParser) links(f field, e Entry) []LinkSpec {
 	return out
 }
 
-func (ep *entryParser) envVars(f field) []EnvVar {
-	v := deref(f.val)
+func (ep *entryParser) envVars(f conffile.Field) []EnvVar {
+	v := conffile.Deref(f.Val)
 	if v.Kind != yaml.MappingNode {
-		ep.errf(f.line, "\"env_vars\" must be an object {\"NAME\": \"value\"}, not %s", kindName(v))
+		ep.errf(f.Line, "\"env_vars\" must be an object {\"NAME\": \"value\"}, not %s", conffile.KindName(v))
 		return nil
 	}
 	var out []EnvVar
 	seen := map[string]int{}
 	for _, kv := range fields(v, ep.file, ep.ps) {
 		switch {
-		case kv.key == "" || strings.ContainsAny(kv.key, "=\x00") || strings.TrimSpace(kv.key) != kv.key:
-			ep.errf(kv.line, "env var name %q is not valid", kv.key)
+		case kv.Key == "" || strings.ContainsAny(kv.Key, "=\x00") || strings.TrimSpace(kv.Key) != kv.Key:
+			ep.errf(kv.Line, "env var name %q is not valid", kv.Key)
 			continue
-		case reservedEnv[kv.key]:
-			ep.errf(kv.line, "env var %q is set by dockerops; choose another name", kv.key)
+		case reservedEnv[kv.Key]:
+			ep.errf(kv.Line, "env var %q is set by dockerops; choose another name", kv.Key)
 			continue
-		case seen[kv.key] > 0:
-			ep.errf(kv.line, "env var %q is given twice (first at line %d)", kv.key, seen[kv.key])
+		case seen[kv.Key] > 0:
+			ep.errf(kv.Line, "env var %q is given twice (first at line %d)", kv.Key, seen[kv.Key])
 			continue
 		}
-		seen[kv.key] = kv.line
-		ev := EnvVar{Key: kv.key, Line: kv.line}
-		if !isNull(kv.val) {
-			s, ok := scalarText(kv.val)
+		seen[kv.Key] = kv.Line
+		ev := EnvVar{Key: kv.Key, Line: kv.Line}
+		if !isNull(kv.Val) {
+			s, ok := scalarText(kv.Val)
 			if !ok || strings.ContainsRune(s, 0) {
-				ep.errf(kv.line, "env var %q must be a string, number, boolean or null, not %s", kv.key, kindName(kv.val))
+				ep.errf(kv.Line, "env var %q must be a string, number, boolean or null, not %s", kv.Key, conffile.KindName(kv.Val))
 				continue
 			}
 			ev.Value = &s

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/dockerops/dockerops/project/conffile"
 )
 
 // fuzzContainers is the project the fuzzed files are checked against.
@@ -25,9 +27,9 @@ func checkProblems(t *testing.T, ps *problems, file string, data []byte) {
 	t.Helper()
 	lines := maxLines(data)
 	for _, err := range ps.list {
-		var ce *ConfError
+		var ce *conffile.Error
 		if !errors.As(err, &ce) {
-			t.Fatalf("problem %v is not a ConfError", err)
+			t.Fatalf("problem %v is not a *conffile.Error", err)
 		}
 		if ce.File != file || ce.Line < 0 || ce.Line > lines || ce.Msg == "" {
 			t.Fatalf("problem %q: file %q line %d outside %s (%d lines)", ce.Error(), ce.File, ce.Line, file, lines)
@@ -122,10 +124,10 @@ func FuzzHostConf(f *testing.F) {
 		}
 		doc, err := parseHostDoc(file, data)
 		if err != nil {
-			var ce *ConfError
+			var ce *conffile.Error
 			for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
 				if !errors.As(e, &ce) || ce.File != file {
-					t.Fatalf("problem %v is not a ConfError of %s", e, file)
+					t.Fatalf("problem %v is not a *conffile.Error of %s", e, file)
 				}
 			}
 			return

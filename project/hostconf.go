@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"strings"
 
+	"github.com/dockerops/dockerops/project/conffile"
+
 	"gopkg.in/yaml.v3"
 )
 
@@ -22,10 +24,9 @@ type hostDoc struct {
 	values map[string]string
 	order  []string              // keys in file order
 	data   []byte                // as read
+	conf   *conffile.Doc         // JSON/YAML: the parsed file (YAML document, JSON spans)
 	root   *yaml.Node            // JSON/YAML: the top-level value
-	ydoc   *yaml.Node            // YAML: the document, re-encoded on save
 	keys   map[string]*yaml.Node // JSON/YAML: key -> value node
-	spans  map[*yaml.Node]span   // JSON: where each value is
 	lines  map[string]int        // KEY=VALUE: key -> 0-based line index
 }
 
@@ -44,35 +45,29 @@ func ParseHostConf(file string, data []byte) (map[string]string, error) {
 func parseHostDoc(file string, data []byte) (*hostDoc, error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	ps := &problems{}
-	doc := &hostDoc{values: map[string]string{}, keys: map[string]*yaml.Node{}}
+	doc := &hostDoc{values: map[string]string{}, keys: map[string]*yaml.Node{}, data: data}
 	switch {
-	case isYAMLName(file):
+	case conffile.IsYAML(file):
 		doc.format = hostYAML
-		doc.data = data
-		ydoc, err := parseYAMLDoc(data)
-		if err != nil {
-			addSyntax(ps, file, err)
-			return nil, ps.err()
-		}
-		doc.ydoc = ydoc
-		if len(ydoc.Content) > 0 {
-			doc.root = ydoc.Content[0]
-			doc.mapping(file, doc.root, ps)
-		}
 	case startsWithBrace(data):
 		doc.format = hostJSON
-		doc.data = data
-		root, spans, err := parseJSONSpans(stripComments(data))
-		if err != nil {
-			addSyntax(ps, file, err)
-			return nil, ps.err()
-		}
-		doc.root, doc.spans = root, spans
-		doc.mapping(file, root, ps)
 	default:
 		doc.format = hostLines
-		doc.data = data
 		doc.kvLines(file, ps)
+		return doc, ps.err()
+	}
+	parse := conffile.ParseJSON
+	if doc.format == hostYAML {
+		parse = conffile.ParseYAML
+	}
+	cd, err := parse(file, data)
+	if err != nil {
+		ps.add(err)
+		return nil, ps.err()
+	}
+	doc.conf, doc.root = cd, cd.Root
+	if doc.root != nil { // an empty YAML document is an empty host.conf
+		doc.mapping(file, doc.root, ps)
 	}
 	if err := ps.err(); err != nil {
 		return nil, err
@@ -84,37 +79,37 @@ func parseHostDoc(file string, data []byte) (*hostDoc, error) {
 // and not in a comment line opens a JSON object (or a list, which is then
 // reported as not an object).
 func startsWithBrace(data []byte) bool {
-	t := bytes.TrimSpace(stripComments(data))
+	t := bytes.TrimSpace(conffile.StripComments(data))
 	return len(t) > 0 && (t[0] == '{' || t[0] == '[')
 }
 
 func (doc *hostDoc) mapping(file string, root *yaml.Node, ps *problems) {
-	root = deref(root)
+	root = conffile.Deref(root)
 	if root.Kind != yaml.MappingNode {
 		if !isNull(root) { // an empty YAML document is an empty host.conf
-			ps.addf(file, root.Line, "host.conf must be an object {\"KEY\": \"value\"}, not %s", kindName(root))
+			ps.addf(file, root.Line, "host.conf must be an object {\"KEY\": \"value\"}, not %s", conffile.KindName(root))
 		}
 		return
 	}
 	seen := map[string]int{}
 	for _, f := range fields(root, file, ps) {
-		if !validEnvName(f.key) {
-			ps.addf(file, f.line, "%q is not a valid variable name", f.key)
+		if !validEnvName(f.Key) {
+			ps.addf(file, f.Line, "%q is not a valid variable name", f.Key)
 			continue
 		}
-		if line, dup := seen[f.key]; dup {
-			ps.addf(file, f.line, "%q is given twice (first at line %d)", f.key, line)
+		if line, dup := seen[f.Key]; dup {
+			ps.addf(file, f.Line, "%q is given twice (first at line %d)", f.Key, line)
 			continue
 		}
-		seen[f.key] = f.line
-		v, ok := scalarText(f.val)
+		seen[f.Key] = f.Line
+		v, ok := scalarText(f.Val)
 		if !ok {
-			ps.addf(file, f.line, "%q must be a string, number or boolean, not %s", f.key, kindName(f.val))
+			ps.addf(file, f.Line, "%q must be a string, number or boolean, not %s", f.Key, conffile.KindName(f.Val))
 			continue
 		}
-		doc.values[f.key] = v
-		doc.keys[f.key] = f.val
-		doc.order = append(doc.order, f.key)
+		doc.values[f.Key] = v
+		doc.keys[f.Key] = f.Val
+		doc.order = append(doc.order, f.Key)
 	}
 }
 

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/dockerops/dockerops/project/conffile"
+
 	"gopkg.in/yaml.v3"
 )
 
@@ -31,7 +33,7 @@ func (p *Project) SaveHostConf(values map[string]string) error {
 		}
 	}
 	mode := fs.FileMode(0o600)
-	data, err := readConfFile(path)
+	data, err := conffile.Read(path)
 	var out []byte
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -116,21 +118,22 @@ func (doc *hostDoc) updateJSON(values map[string]string) []byte {
 			continue
 		}
 		if doc.values[k] != values[k] {
-			sp := doc.spans[n]
-			edits = append(edits, edit{sp.start, sp.end, jsonString(values[k])})
+			start, end, _ := doc.conf.Span(n)
+			edits = append(edits, edit{start, end, jsonString(values[k])})
 		}
 	}
 	if len(added) > 0 {
 		root := doc.root
 		indent := "  "
 		var text strings.Builder
-		at := doc.spans[root].start + 1 // just after '{'
+		at, _, _ := doc.conf.Span(root)
+		at++ // just after '{'
 		if len(root.Content) > 0 {
 			first := root.Content[0]
 			if c := first.Column - 1; c >= 0 && c <= 16 {
 				indent = strings.Repeat(" ", c)
 			}
-			at = doc.spans[root.Content[len(root.Content)-1]].end
+			_, at, _ = doc.conf.Span(root.Content[len(root.Content)-1])
 		}
 		for i, k := range added {
 			if i > 0 || len(root.Content) > 0 {
@@ -152,9 +155,9 @@ func (doc *hostDoc) updateJSON(values map[string]string) []byte {
 }
 
 func (doc *hostDoc) updateYAML(values map[string]string) ([]byte, error) {
-	if doc.root == nil || deref(doc.root).Kind != yaml.MappingNode {
+	if doc.root == nil || conffile.Deref(doc.root).Kind != yaml.MappingNode {
 		doc.root = &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
-		doc.ydoc.Content = []*yaml.Node{doc.root}
+		doc.conf.YAML.Content = []*yaml.Node{doc.root}
 	}
 	root := doc.root
 	for _, k := range sortedKeys(values) {
@@ -174,7 +177,7 @@ func (doc *hostDoc) updateYAML(values map[string]string) ([]byte, error) {
 	var b bytes.Buffer
 	enc := yaml.NewEncoder(&b)
 	enc.SetIndent(2)
-	if err := enc.Encode(doc.ydoc); err != nil {
+	if err := enc.Encode(doc.conf.YAML); err != nil {
 		return nil, err
 	}
 	if err := enc.Close(); err != nil {

@@ -4,6 +4,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/dockerops/dockerops/project/conffile"
 )
 
 // Project is a loaded and fully validated project.
@@ -28,14 +30,14 @@ type Project struct {
 }
 
 // Load reads and validates a project. On any problem it returns nil and all
-// the problems joined, each a *ConfError naming file and line where it can.
+// the problems joined, each a *conffile.Error naming file and line where it can.
 func Load(opts Options) (*Project, error) {
 	p, err := resolvePaths(opts)
 	if err != nil {
 		return nil, err
 	}
 	if !isDir(p.dir) {
-		return nil, &ConfError{File: p.dir, Msg: "the project dir does not exist or is not a folder"}
+		return nil, &conffile.Error{File: p.dir, Msg: "the project dir does not exist or is not a folder"}
 	}
 	ps := &problems{}
 	prj := &Project{Name: p.name, Dir: p.dir, AppsDir: p.apps, DataDir: p.data, getenv: opts.Getenv}
@@ -47,7 +49,7 @@ func Load(opts Options) (*Project, error) {
 	prj.HostConf = map[string]string{}
 	prj.HostConfPath = findConf(p, "host", ps)
 	if prj.HostConfPath != "" {
-		if data, err := readConfFile(prj.HostConfPath); err != nil {
+		if data, err := conffile.Read(prj.HostConfPath); err != nil {
 			ps.addf(p.rel(prj.HostConfPath), 0, "cannot read: %v", unwrapPath(err))
 		} else if values, err := ParseHostConf(p.rel(prj.HostConfPath), data); err != nil {
 			ps.add(err)
@@ -67,7 +69,7 @@ func Load(opts Options) (*Project, error) {
 	prj.RunConfPath = runConfPath(p, opts.RunConf, ps)
 	if prj.RunConfPath != "" {
 		prj.confName = filepath.Base(prj.RunConfPath)
-		rl := &runLoader{p: p, ps: ps, containers: prj.Containers, done: map[string][]Entry{}, read: readConfFile, canonical: true}
+		rl := &runLoader{p: p, ps: ps, containers: prj.Containers, done: map[string][]Entry{}, read: conffile.Read, canonical: true}
 		prj.Entries = rl.load(prj.RunConfPath, nil, includer{})
 		checkLinks(prj.Entries, prj.confName, ps)
 	}

@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/dockerops/dockerops/project/conffile"
 )
 
 func TestSlug(t *testing.T) {
@@ -238,9 +240,9 @@ func TestErrorsAreConfErrors(t *testing.T) {
 		t.Errorf("got %d problems, want every one of the project's (>= 10)", n)
 	}
 	for _, e := range joined.Unwrap() {
-		var ce *ConfError
+		var ce *conffile.Error
 		if !errors.As(e, &ce) || ce.File == "" || filepath.IsAbs(ce.File) {
-			t.Errorf("%v is not a ConfError with a project-relative file", e)
+			t.Errorf("%v is not a *conffile.Error with a project-relative file", e)
 		}
 	}
 }

@@ -1,9 +1,10 @@
 package project
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/dockerops/dockerops/project/conffile"
 
 	"gopkg.in/yaml.v3"
 )
@@ -22,7 +23,7 @@ type runLoader struct {
 	ps         *problems
 	containers map[string]*Container
 	done       map[string][]Entry
-	read       func(path string) ([]byte, error) // readConfFile; fuzz tests read from memory
+	read       func(path string) ([]byte, error) // conffile.Read; fuzz tests read from memory
 	canonical  bool                              // resolve symlinks to recognise files (not in fuzz tests)
 }
 
@@ -63,7 +64,7 @@ func (rl *runLoader) load(abs string, chain []chainLink, from includer) []Entry 
 		return got
 	}
 	rl.done[id] = nil
-	data, err := os.ReadFile(abs)
+	data, err := rl.read(abs)
 	if err != nil {
 		if from.file != "" {
 			rl.ps.addf(from.file, from.line, "include %q: %v", file, unwrapPath(err))
@@ -72,12 +73,12 @@ func (rl *runLoader) load(abs string, chain []chainLink, from includer) []Entry 
 		}
 		return nil
 	}
-	root, err := parseConf(data, isYAMLName(abs))
+	root, err := parseConf(file, data, conffile.IsYAML(abs))
 	if err != nil {
-		addSyntax(rl.ps, file, err)
+		rl.ps.add(err)
 		return nil
 	}
-	root = deref(root)
+	root = conffile.Deref(root)
 	var list *yaml.Node
 	var merged []Entry
 	switch root.Kind {
@@ -85,32 +86,32 @@ func (rl *runLoader) load(abs string, chain []chainLink, from includer) []Entry 
 		list = root
 	case yaml.MappingNode:
 		ep := &entryParser{file: file, ps: rl.ps}
-		var fs []field
+		var fs []conffile.Field
 		for _, f := range fields(root, file, rl.ps) {
 			// "x-" keys hold YAML anchors for entries to merge, as in Compose.
-			if !strings.HasPrefix(f.key, "x-") {
+			if !strings.HasPrefix(f.Key, "x-") {
 				fs = append(fs, f)
 			}
 		}
 		keys := ep.checkKeys(fs, runConfKeys, "a run conf")
 		if f, ok := keys["include"]; ok {
 			for _, inc := range rl.includes(file, f) {
-				path := inc.key
+				path := inc.Key
 				if !filepath.IsAbs(path) {
 					path = filepath.Join(filepath.Dir(abs), path)
 				}
-				sub := rl.load(filepath.Clean(path), append(chain[:len(chain):len(chain)], chainLink{id, file}), includer{file, inc.line})
+				sub := rl.load(filepath.Clean(path), append(chain[:len(chain):len(chain)], chainLink{id, file}), includer{file, inc.Line})
 				merged = mergeEntries(merged, sub)
 			}
 		}
 		if f, ok := keys["instances"]; ok {
-			if list = deref(f.val); list.Kind != yaml.SequenceNode {
-				rl.ps.addf(file, f.line, "\"instances\" must be a list of entries, not %s", kindName(list))
+			if list = conffile.Deref(f.Val); list.Kind != yaml.SequenceNode {
+				rl.ps.addf(file, f.Line, "\"instances\" must be a list of entries, not %s", conffile.KindName(list))
 				list = nil
 			}
 		}
 	default:
-		rl.ps.addf(file, root.Line, "a run conf must be a list of entries, or an object {\"include\": [...], \"instances\": [...]}, not %s", kindName(root))
+		rl.ps.addf(file, root.Line, "a run conf must be a list of entries, or an object {\"include\": [...], \"instances\": [...]}, not %s", conffile.KindName(root))
 		return nil
 	}
 	own := rl.entries(file, list)
@@ -142,20 +143,20 @@ func (rl *runLoader) entries(file string, list *yaml.Node) []Entry {
 	return out
 }
 
-func (rl *runLoader) includes(file string, f field) []field {
-	v := deref(f.val)
+func (rl *runLoader) includes(file string, f conffile.Field) []conffile.Field {
+	v := conffile.Deref(f.Val)
 	if v.Kind != yaml.SequenceNode {
-		rl.ps.addf(file, f.line, "\"include\" must be a list of file names, not %s", kindName(v))
+		rl.ps.addf(file, f.Line, "\"include\" must be a list of file names, not %s", conffile.KindName(v))
 		return nil
 	}
-	var out []field
+	var out []conffile.Field
 	for _, c := range v.Content {
-		c = deref(c)
+		c = conffile.Deref(c)
 		if !isString(c) || c.Value == "" {
-			rl.ps.addf(file, c.Line, "each include must be a file name, not %s", kindName(c))
+			rl.ps.addf(file, c.Line, "each include must be a file name, not %s", conffile.KindName(c))
 			continue
 		}
-		out = append(out, field{key: c.Value, line: c.Line})
+		out = append(out, conffile.Field{Key: c.Value, Line: c.Line})
 	}
 	return out
 }
@@ -186,13 +187,4 @@ func canonical(path string) string {
 		return real
 	}
 	return filepath.Clean(path)
-}
-
-// addSyntax reports a parse error of file.
-func addSyntax(ps *problems, file string, err error) {
-	if se, ok := err.(*syntaxError); ok {
-		ps.addf(file, se.line, "%s", se.msg)
-		return
-	}
-	ps.addf(file, 0, "%v", err)
 }

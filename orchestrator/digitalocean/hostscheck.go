@@ -1,9 +1,9 @@
 package digitalocean
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
+	"path"
 	"regexp"
 	"slices"
 	"strconv"
@@ -11,12 +11,13 @@ import (
 	"unicode"
 
 	"github.com/dockerops/dockerops/project"
+	"github.com/dockerops/dockerops/project/conffile"
 
 	"gopkg.in/yaml.v3"
 )
 
 // hostKeys are the keys a host may have, in the order help lists them.
-var hostKeys = []string{"region", "size", "image", "backups", "ipv6", "monitoring", "vpc_uuid", "tags", "names", "groups"}
+var hostKeys = []string{"region", "size", "image", "backups", "ipv6", "monitoring", "vpc_uuid", "tags", "names", "groups", "data_dir"}
 
 var (
 	hostNameRE = regexp.MustCompile(`^[a-z0-9]([a-z0-9_-]{0,61}[a-z0-9])?$`)
@@ -28,29 +29,22 @@ var (
 
 // ParseHosts parses and validates the content of a hosts file; file names it
 // in messages and picks the format (.yaml/.yml = YAML, anything else = JSON
-// with '#' comment lines). Every problem is reported, each with its line.
+// with '#' comment lines). Every problem is reported, each a
+// *conffile.Error with its line, joined.
 func ParseHosts(file string, data []byte) (*Hosts, error) {
-	root, err := parseNode(file, data)
+	doc, err := conffile.Parse(file, data)
 	if err != nil {
-		return nil, err
+		return nil, conffile.Join(err)
+	}
+	if doc.Root == nil {
+		return nil, conffile.Join(conffile.Errorf(file, 1, "the file is empty: want an object of host name to host"))
 	}
 	c := &hostsChecker{file: file}
-	hosts := c.hosts(deref(root))
-	if len(c.errs) > 0 {
-		slices.SortStableFunc(c.errs, func(a, b error) int {
-			return cmp.Compare(lineOf(a), lineOf(b))
-		})
-		return nil, errors.Join(c.errs...)
+	hosts := c.hosts(conffile.Deref(doc.Root))
+	if err := conffile.Join(c.errs...); err != nil {
+		return nil, err
 	}
 	return hosts, nil
-}
-
-func lineOf(err error) int {
-	var ce *confError
-	if errors.As(err, &ce) {
-		return ce.line
-	}
-	return 0
 }
 
 type hostsChecker struct {
@@ -59,7 +53,7 @@ type hostsChecker struct {
 }
 
 func (c *hostsChecker) addf(line int, format string, args ...any) {
-	c.errs = append(c.errs, &confError{file: c.file, line: line, msg: fmt.Sprintf(format, args...)})
+	c.errs = append(c.errs, conffile.Errorf(c.file, line, format, args...))
 }
 
 func (c *hostsChecker) hosts(root *yaml.Node) *Hosts {
@@ -68,30 +62,27 @@ func (c *hostsChecker) hosts(root *yaml.Node) *Hosts {
 		c.addf(root.Line, "want an object of host name to host, got %s", describe(root))
 		return hs
 	}
-	if len(root.Content) == 0 {
+	fields, errs := conffile.Fields(c.file, root)
+	c.errs = append(c.errs, errs...)
+	if len(fields) == 0 && len(errs) == 0 {
 		c.addf(root.Line, "no hosts defined")
 		return hs
 	}
 	droplets := map[string]string{} // droplet name -> host
 	dnsOwner := map[string]string{} // DNS name -> host
-	for i := 0; i+1 < len(root.Content); i += 2 {
-		k, v := deref(root.Content[i]), deref(root.Content[i+1])
-		name := k.Value
-		if k.Kind != yaml.ScalarNode {
-			c.addf(k.Line, "a host name must be a string, got %s", describe(k))
-			continue
-		}
+	for _, f := range fields {
+		name := f.Key
 		if _, dup := hs.hosts[name]; dup {
-			c.addf(k.Line, "host %q is defined twice", name)
+			c.addf(f.Line, "host %q is defined twice", name)
 			continue
 		}
 		if !hostNameRE.MatchString(name) {
-			c.addf(k.Line, "host name %q: use lower-case letters, digits, '-' and '_' (at most 63, starting and ending with a letter or digit)", name)
+			c.addf(f.Line, "host name %q: use lower-case letters, digits, '-' and '_' (at most 63, starting and ending with a letter or digit)", name)
 		}
-		h := c.host(name, k.Line, v)
+		h := c.host(name, f.Line, conffile.Deref(f.Val))
 		dn := dropletHostPart(name)
 		if other, ok := droplets[dn]; ok {
-			c.addf(k.Line, "hosts %q and %q would both be droplet \"<project>-%s\": rename one", other, name, dn)
+			c.addf(f.Line, "hosts %q and %q would both be droplet \"<project>-%s\": rename one", other, name, dn)
 		}
 		droplets[dn] = name
 		for _, n := range h.Names {
@@ -106,60 +97,27 @@ func (c *hostsChecker) hosts(root *yaml.Node) *Hosts {
 	return hs
 }
 
-// hostField is one key of a host mapping.
-type hostField struct {
-	key  string
-	line int
-	val  *yaml.Node
-}
-
-// fields lists a host's keys in order; keys merged from a YAML "<<: *anchor"
-// come first so the host's own keys win.
-func (c *hostsChecker) fields(host string, n *yaml.Node) []hostField {
-	var merged, own []hostField
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := deref(n.Content[i]), deref(n.Content[i+1])
-		if k.Kind != yaml.ScalarNode {
-			c.addf(k.Line, "host %q: a key must be a string, got %s", host, describe(k))
-			continue
+// fields lists a host's keys, YAML merges expanded as in every other
+// configuration file; a key written twice in the host is an error.
+func (c *hostsChecker) fields(host string, n *yaml.Node) []conffile.Field {
+	fields, errs := conffile.Fields(c.file, n)
+	for _, err := range errs {
+		var ce *conffile.Error
+		if errors.As(err, &ce) {
+			ce.Msg = fmt.Sprintf("host %q: %s", host, ce.Msg)
 		}
-		if k.Tag == "!!merge" {
-			srcs := []*yaml.Node{v}
-			if v.Kind == yaml.SequenceNode {
-				srcs = v.Content
-			}
-			for _, s := range srcs {
-				s = deref(s)
-				if s.Kind != yaml.MappingNode {
-					c.addf(k.Line, "host %q: \"<<\" must merge an object, got %s", host, describe(s))
-					continue
-				}
-				for j := 0; j+1 < len(s.Content); j += 2 {
-					mk := deref(s.Content[j])
-					if mk.Kind == yaml.ScalarNode && mk.Tag != "!!merge" {
-						merged = append(merged, hostField{mk.Value, mk.Line, deref(s.Content[j+1])})
-					}
-				}
-			}
-			continue
-		}
-		own = append(own, hostField{k.Value, k.Line, v})
+		c.errs = append(c.errs, err)
 	}
 	seen := map[string]bool{}
-	for _, f := range own {
-		if seen[f.key] {
-			c.addf(f.line, "host %q: key %q is given twice", host, f.key)
+	for _, f := range fields {
+		// Fields drops merged keys the host already has, so a repeat is
+		// one written twice.
+		if seen[f.Key] {
+			c.addf(f.Line, "host %q: key %q is given twice", host, f.Key)
 		}
-		seen[f.key] = true
+		seen[f.Key] = true
 	}
-	var out []hostField
-	for _, f := range merged {
-		if !seen[f.key] {
-			seen[f.key] = true
-			out = append(out, f)
-		}
-	}
-	return append(out, own...)
+	return fields
 }
 
 func (c *hostsChecker) host(name string, line int, n *yaml.Node) Host {
@@ -170,35 +128,44 @@ func (c *hostsChecker) host(name string, line int, n *yaml.Node) Host {
 	}
 	hasRegion := false
 	for _, f := range c.fields(name, n) {
-		where := fmt.Sprintf("host %q: %q", name, f.key)
-		switch f.key {
+		where := fmt.Sprintf("host %q: %q", name, f.Key)
+		v := conffile.Deref(f.Val)
+		switch f.Key {
 		case "region":
 			hasRegion = true
-			h.Region = c.slug(where, f.val)
+			h.Region = c.slug(where, v)
 		case "size":
-			h.Size = c.slug(where, f.val)
+			h.Size = c.slug(where, v)
 		case "image":
-			h.Image = c.image(where, f.val)
+			h.Image = c.image(where, v)
 		case "backups":
-			h.Backups = c.boolean(where, f.val)
+			h.Backups = c.boolean(where, v)
 		case "ipv6":
-			h.IPv6 = c.boolean(where, f.val)
+			h.IPv6 = c.boolean(where, v)
 		case "monitoring":
-			h.Monitoring = c.boolean(where, f.val)
+			h.Monitoring = c.boolean(where, v)
 		case "vpc_uuid":
-			if s, ok := c.str(where, f.val); ok && s != "" && !uuidRE.MatchString(s) {
-				c.addf(f.val.Line, "%s: %q is not a VPC UUID (like 5a4981aa-9653-4bd1-bef5-d6bff52042e4)", where, s)
+			if s, ok := c.str(where, v); ok && s != "" && !uuidRE.MatchString(s) {
+				c.addf(v.Line, "%s: %q is not a VPC UUID (like 5a4981aa-9653-4bd1-bef5-d6bff52042e4)", where, s)
 			} else {
 				h.VPCUUID = s
 			}
 		case "tags":
-			h.Tags = c.list(where, f.val, checkTag)
+			h.Tags = c.list(where, v, checkTag)
 		case "names":
-			h.Names = c.list(where, f.val, checkDNSName)
+			h.Names = c.list(where, v, checkDNSName)
 		case "groups":
-			h.Groups = c.list(where, f.val, checkGroup)
+			h.Groups = c.list(where, v, checkGroup)
+		case "data_dir":
+			if s, ok := c.str(where, v); ok && s != "" {
+				if dir, err := checkDataDir(s); err != nil {
+					c.addf(v.Line, "%s: %v", where, err)
+				} else {
+					h.DataDir = dir
+				}
+			}
 		default:
-			c.addf(f.line, "host %q: unknown key %q%s (valid keys: %s)", name, f.key, project.DidYouMean(f.key, hostKeys), strings.Join(hostKeys, ", "))
+			c.addf(f.Line, "host %q: unknown key %q%s (valid keys: %s)", name, f.Key, project.DidYouMean(f.Key, hostKeys), strings.Join(hostKeys, ", "))
 		}
 	}
 	if !hasRegion {
@@ -256,7 +223,7 @@ func (c *hostsChecker) list(where string, n *yaml.Node, check func(string) (stri
 	}
 	var out []string
 	for _, item := range n.Content {
-		item = deref(item)
+		item = conffile.Deref(item)
 		s, ok := c.str(where+" item", item)
 		if !ok {
 			continue
@@ -288,6 +255,23 @@ func checkGroup(s string) (string, error) {
 	return s, nil
 }
 
+// checkDataDir cleans a folder on the droplet and checks it is absolute, has
+// no ".." (a path that climbs is a typo or a trap) and is not "/" itself,
+// which the project would then own.
+func checkDataDir(s string) (string, error) {
+	switch {
+	case strings.IndexFunc(s, unicode.IsControl) >= 0:
+		return "", fmt.Errorf("%q has a control character", s)
+	case !strings.HasPrefix(s, "/"):
+		return "", fmt.Errorf("%q is not an absolute path (like /srv/data)", s)
+	case slices.Contains(strings.Split(s, "/"), ".."):
+		return "", fmt.Errorf("%q must not contain \"..\"", s)
+	case path.Clean(s) == "/":
+		return "", fmt.Errorf("%q is the root folder: give the project a folder of its own (like /srv/data)", s)
+	}
+	return path.Clean(s), nil
+}
+
 // checkDNSName lower-cases a DNS name, drops a trailing dot and checks it.
 func checkDNSName(s string) (string, error) {
 	name := strings.TrimSuffix(strings.ToLower(s), ".")
@@ -301,4 +285,25 @@ func checkDNSName(s string) (string, error) {
 		}
 	}
 	return name, nil
+}
+
+// describe names a node's type for "want X, got Y" messages.
+func describe(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "an object"
+	case yaml.SequenceNode:
+		return "a list"
+	}
+	switch n.Tag {
+	case "!!str":
+		return fmt.Sprintf("the string %q", n.Value)
+	case "!!null":
+		return "null"
+	case "!!bool":
+		return n.Value
+	case "!!int", "!!float":
+		return "the number " + n.Value
+	}
+	return fmt.Sprintf("%q", n.Value)
 }

@@ -4,15 +4,21 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/dockerops/dockerops/project/conffile"
 )
 
 // Defaults for the keys a host may leave out.
 const (
 	DefaultSize  = "s-1vcpu-1gb"
 	DefaultImage = "debian-12-x64"
+	// DefaultDataParent holds, per project, the persistent data of a host
+	// without "data_dir": DefaultDataParent/<project>.
+	DefaultDataParent = "/var/lib/dockerops"
 )
 
 // hostsFileNames are the names a hosts file may have; exactly one may exist.
@@ -35,6 +41,7 @@ type Host struct {
 	Tags       []string // extra droplet tags
 	Names      []string // DNS names (lower case, no trailing dot) that get A/AAAA records
 	Groups     []string // run.conf groups this host runs; none = every group
+	DataDir    string   // absolute, clean POSIX path on the droplet for the project's data; "" = see DataRoot
 	Line       int      // line of the host in the file, for messages
 }
 
@@ -79,7 +86,7 @@ func LoadHosts(projectDir, appsDir string) (*Hosts, error) {
 		}
 		return nil, fmt.Errorf("found %d hosts files (%s): keep exactly one", len(found), strings.Join(shown, ", "))
 	}
-	data, err := os.ReadFile(found[0])
+	data, err := conffile.Read(found[0])
 	if err != nil {
 		return nil, fmt.Errorf("read hosts file: %w", err)
 	}
@@ -91,6 +98,15 @@ func relTo(base, p string) string {
 		return r
 	}
 	return p
+}
+
+// DataRoot is the folder on the droplet where the project's persistent data
+// lives: "data_dir" when the host has one, else DefaultDataParent/<project>.
+func (h Host) DataRoot(project string) string {
+	if h.DataDir != "" {
+		return h.DataDir
+	}
+	return path.Join(DefaultDataParent, project)
 }
 
 // Host returns the host called name.

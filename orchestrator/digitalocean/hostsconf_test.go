@@ -12,7 +12,7 @@ import (
 func TestParseHostsValid(t *testing.T) {
 	want := []Host{
 		{Name: "web1", Region: "fra1", Size: "s-1vcpu-2gb", Image: DefaultImage, IPv6: true,
-			Names: []string{"web1.example.com", "example.com"}, Groups: []string{"web"}, Tags: []string{"frontend", "env:prod"}},
+			Names: []string{"web1.example.com", "example.com"}, DataDir: "/srv/web1", Groups: []string{"web"}, Tags: []string{"frontend", "env:prod"}},
 		{Name: "db_main", Region: "fra1", Size: DefaultSize, Image: "123456", Backups: true, IPv6: false, Monitoring: true,
 			VPCUUID: "5a4981aa-9653-4bd1-bef5-d6bff52042e4", Groups: []string{"db", "backup"}},
 		{Name: "tools", Region: "ams3", Size: DefaultSize, Image: "tools / golden", IPv6: true},
@@ -41,6 +41,18 @@ func TestParseHostsValid(t *testing.T) {
 				t.Errorf("names not in file order: %q", hs.Names)
 			}
 		})
+	}
+}
+
+func TestDataRoot(t *testing.T) {
+	hs, err := ParseHosts("hosts.yaml", []byte("web: {region: fra1, data_dir: /srv/app/}\ndb: {region: fra1}\nreset: {region: fra1, data_dir: \"\"}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]string{"web": "/srv/app", "db": "/var/lib/dockerops/demo", "reset": "/var/lib/dockerops/demo"} {
+		if h, _ := hs.Host(name); h.DataRoot("demo") != want {
+			t.Errorf("host %s: DataRoot(demo) = %q, want %q", name, h.DataRoot("demo"), want)
+		}
 	}
 }
 

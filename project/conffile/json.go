@@ -1,4 +1,4 @@
-package project
+package conffile
 
 import (
 	"bytes"
@@ -10,60 +10,11 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// maxDepth bounds nesting so hostile input cannot exhaust memory; no valid
-// dockerops file nests deeper than a handful of levels.
-const maxDepth = 64
-
-// syntaxError is a parse failure at a position in the file.
-type syntaxError struct {
-	line, col int
-	msg       string
-}
-
-func (e *syntaxError) Error() string { return e.msg }
-
-// stripComments blanks whole lines whose first non-blank character is '#',
-// as DockerOps allowed in its JSON files, keeping every offset (so line
-// numbers and edit positions stay right). A JSON string cannot span lines,
-// so no such line is inside a value.
-func stripComments(data []byte) []byte {
-	out := bytes.Clone(data)
-	start := 0
-	for start < len(out) {
-		end := len(out)
-		if i := bytes.IndexByte(out[start:], '\n'); i >= 0 {
-			end = start + i
-		}
-		if t := bytes.TrimLeft(out[start:end], " \t\r"); len(t) > 0 && t[0] == '#' {
-			for i := start; i < end; i++ {
-				out[i] = ' '
-			}
-		}
-		start = end + 1
-	}
-	return out
-}
-
-// parseJSONNode parses JSON into a yaml.Node tree carrying the line and
-// column of every value, so the schema walker is shared with YAML files and
-// every later error can name its line. encoding/json does the parsing;
-// positions come from the decoder's input offset.
-func parseJSONNode(data []byte) (*yaml.Node, error) {
-	n, _, err := parseJSONSpans(data)
-	return n, err
-}
-
-// span is the byte range [start, end) of a JSON value.
-type span struct{ start, end int }
-
-// parseJSONSpans is parseJSONNode that also returns where each value is,
-// so a file can be edited in place.
-func parseJSONSpans(data []byte) (*yaml.Node, map[*yaml.Node]span, error) {
+// parseJSON parses JSON into a yaml.Node tree carrying the line and column
+// of every value, and where each value is. The *Error has no File yet.
+func parseJSON(data []byte) (*yaml.Node, map[*yaml.Node]span, *Error) {
 	p := &jsonParser{data: data, dec: json.NewDecoder(bytes.NewReader(data)), spans: map[*yaml.Node]span{}}
 	p.dec.UseNumber()
-	if len(bytes.TrimSpace(data)) == 0 {
-		return nil, nil, &syntaxError{line: 1, col: 1, msg: "the file is empty"}
-	}
 	n, err := p.value(0)
 	if err != nil {
 		return nil, nil, err
@@ -105,13 +56,13 @@ func (p *jsonParser) pos(off int) (line, col int) {
 	return line, col
 }
 
-func (p *jsonParser) errAt(off int, msg string) error {
+func (p *jsonParser) errAt(off int, msg string) *Error {
 	line, col := p.pos(off)
-	return &syntaxError{line: line, col: col, msg: fmt.Sprintf("JSON syntax error at column %d: %s", col, msg)}
+	return &Error{Line: line, Msg: fmt.Sprintf("JSON syntax error at column %d: %s", col, msg)}
 }
 
 // tokenErr turns a decoder error into a positioned syntax error.
-func (p *jsonParser) tokenErr(err error, start int) error {
+func (p *jsonParser) tokenErr(err error, start int) *Error {
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
 		// Offset is just past the byte that failed, or at it; start, where
@@ -119,15 +70,18 @@ func (p *jsonParser) tokenErr(err error, start int) error {
 		return p.errAt(max(start, int(se.Offset)-1), se.Error())
 	}
 	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-		return p.errAt(len(p.data), "unexpected end of file (a bracket or quote is not closed)")
+		// Name the last line with text, not the blank one after it.
+		end := len(bytes.TrimRight(p.data, " \t\r\n"))
+		return p.errAt(end, "unexpected end of file (a bracket or quote is not closed)")
 	}
 	return p.errAt(start, err.Error())
 }
 
-func (p *jsonParser) value(depth int) (*yaml.Node, error) {
+func (p *jsonParser) value(depth int) (*yaml.Node, *Error) {
 	start := p.next()
-	if depth > maxDepth {
-		return nil, p.errAt(start, "nested too deeply")
+	if depth > MaxDepth {
+		line, _ := p.pos(start)
+		return nil, &Error{Line: line, Msg: deepMsg}
 	}
 	tok, err := p.dec.Token()
 	if err != nil {
