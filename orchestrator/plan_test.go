@@ -5,6 +5,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -223,4 +224,74 @@ func containsString(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// Two instances publishing one host port on a target are refused before any
+// engine write, naming both and the port.
+func TestPlanRefusesTwoInstancesOnOneHostPort(t *testing.T) {
+	f := newFake()
+	o := newOrch(f)
+	web, api := inst("web", "master"), inst("worker", "one")
+	web.Ports = []project.Port{{Container: 80, Host: 8080, Protocol: "tcp"}}
+	api.Ports = []project.Port{{Container: 8080, Host: 8080, Protocol: "tcp"}}
+	_, err := o.Plan(context.Background(), []project.Instance{web, api}, PlanOptions{})
+	if err == nil || !strings.Contains(err.Error(), "demo-web-master and demo-worker-one") || !strings.Contains(err.Error(), "8080/tcp") {
+		t.Fatalf("err = %v, want both instances and 8080/tcp named", err)
+	}
+	if w := f.writes(); len(w) != 0 {
+		t.Errorf("a refused plan wrote to the engine: %v", w)
+	}
+	// The same port over udp is another port.
+	api.Ports[0].Protocol = "udp"
+	if _, err := o.Plan(context.Background(), []project.Instance{web, api}, PlanOptions{}); err != nil {
+		t.Errorf("tcp and udp on 8080 refused: %v", err)
+	}
+	// A running container of the project that stays holds its port too.
+	apply(t, o, []project.Instance{web}, PlanOptions{})
+	f.mu.Lock()
+	f.containers["demo-web-master"].Ports = []PortBinding{{Container: 80, Host: 8080, Protocol: "tcp"}}
+	f.mu.Unlock()
+	api.Ports[0].Protocol = "tcp"
+	if _, err := o.Plan(context.Background(), []project.Instance{api}, PlanOptions{}); err == nil || !strings.Contains(err.Error(), "demo-web-master") {
+		t.Errorf("err = %v, want the running demo-web-master named", err)
+	}
+}
+
+// On a remote target a project-relative volume is copied before the
+// instances that mount it start, and bound from its copy; one outside the
+// project is refused by name.
+func TestRemotePlanCopiesProjectVolumes(t *testing.T) {
+	f := newFake()
+	o := newOrch(f)
+	o.Host, o.Files = "web1", HostFiles{Engine: f, Dir: "/var/lib/dockerops/demo", Project: "demo"}
+	dir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, "static"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	web := inst("web", "master")
+	web.Volumes = []project.Volume{{Source: filepath.Join(dir, "static"), Target: "/srv/static", Relative: "static"}}
+	plan, err := o.Plan(context.Background(), []project.Instance{web}, PlanOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sync, create *Step
+	for i, s := range plan.Steps {
+		switch s.Action {
+		case Sync:
+			sync = &plan.Steps[i]
+		case Create:
+			create = &plan.Steps[i]
+		}
+	}
+	if sync == nil || sync.dst != "/var/lib/dockerops/demo/volumes/static" || create == nil || !slices.Contains(create.Deps, sync.Name) {
+		t.Fatalf("plan does not copy static to the host before web starts:\n%s", plan)
+	}
+	spec := o.containerSpec(web, "sha256:web1", nil, nil)
+	if !slices.Contains(spec.Binds, "/var/lib/dockerops/demo/volumes/static:/srv/static") {
+		t.Errorf("binds %v: the volume is not bound from its copy on the host", spec.Binds)
+	}
+	web.Volumes[0].Relative, web.Volumes[0].Source = "../outside", filepath.Join(filepath.Dir(dir), "outside")
+	if _, err := o.Plan(context.Background(), []project.Instance{web}, PlanOptions{}); err == nil || !strings.Contains(err.Error(), "../outside:/srv/static") {
+		t.Errorf("err = %v, want the volume outside the project refused by name", err)
+	}
 }

@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"fmt"
-	"path"
 	"strings"
 
 	"github.com/dockerops/dockerops/orchestrator"
@@ -24,16 +23,33 @@ func (s *session) target(ctx context.Context, a Args, name string, p *project.Pr
 	t := orchestrator.Target{Host: host, Engine: e}
 	switch {
 	case host != "":
-		t.Files = orchestrator.HostFiles{Engine: e, Dir: hostDataRoot(name), Project: name}
+		root, err := s.hostDataRoot(host, name)
+		if err != nil {
+			return orchestrator.Target{}, err
+		}
+		t.Files = orchestrator.HostFiles{Engine: e, Dir: root, Project: name}
 	case p != nil:
 		t.Files = orchestrator.LocalFiles{Dir: p.DataDir}
 	}
 	return t, nil
 }
 
-// hostDataRoot is where a project's persistent data lives on a droplet.
-func hostDataRoot(projectName string) string {
-	return path.Join("/var/lib/dockerops", projectName)
+// hostDataRoot is where a project's persistent data lives on a droplet:
+// its hosts.conf data_dir, /var/lib/dockerops/<project> by default.
+func (s *session) hostDataRoot(host, name string) (string, error) {
+	p, err := s.project("")
+	if err != nil {
+		return "", err
+	}
+	hosts, err := digitalocean.LoadHosts(p.Dir, p.AppsDir)
+	if err != nil {
+		return "", err
+	}
+	h, ok := hosts.Host(host)
+	if !ok {
+		return "", fmt.Errorf("no host %q in %s (hosts: %s)", host, hosts.File, strings.Join(hosts.Names, ", "))
+	}
+	return h.DataRoot(name), nil
 }
 
 // placement is hosts.conf's hosts and the groups each runs.
