@@ -12,13 +12,13 @@ import (
 // fakeEngine is a stateful in-memory engine that records every call, so
 // tests can assert what the orchestrator wrote and in which order.
 type fakeEngine struct {
-	mu          sync.Mutex
-	containers  map[string]*Observed // by name; IDs are the names
-	specs       map[string]ContainerSpec
-	images      map[string]string
-	networks    map[string]bool
-	calls       []string
-	callTimes   []time.Time
+	mu         sync.Mutex
+	containers map[string]*Observed // by name; IDs are the names
+	specs      map[string]ContainerSpec
+	images     map[string]string
+	networks   map[string]bool
+	calls      []string
+	callTimes  []time.Time
 	// startDelays slow down the start of single containers.
 	startDelays map[string]time.Duration
 	nextIP      int
