@@ -37,6 +37,20 @@ func (o *Orchestrator) RunInteractive(ctx context.Context, in project.Instance, 
 	if err != nil {
 		return 0, err
 	}
+	// Its volumes and persistent dir are made ready on the target first,
+	// as for a detached instance.
+	syncs, _, err := o.volumeSyncs([]project.Instance{in})
+	if err != nil {
+		return 0, err
+	}
+	if err := o.Apply(ctx, Plan{Project: o.Project, Host: o.Host, Steps: syncs}); err != nil {
+		return 0, err
+	}
+	if in.PersistentDir != nil {
+		if err := o.fs().MkdirAll(ctx, in.Image, []string{o.PersistentDir(in)}); err != nil {
+			return 0, fmt.Errorf("%s: %w", in.Name, err)
+		}
+	}
 	if err := o.Engine.EnsureNetwork(ctx, o.Project, map[string]string{LabelProject: o.Project}); err != nil {
 		return 0, err
 	}
