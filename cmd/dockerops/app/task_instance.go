@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/dockerops/dockerops/orchestrator"
@@ -92,6 +93,10 @@ func runStart(ctx context.Context, s *session, a Args) error {
 	if err != nil {
 		return err
 	}
+	if !slices.ContainsFunc(list, func(ob orchestrator.Observed) bool { return ob.State != "running" }) {
+		fmt.Fprintf(s.env.Stderr, "nothing to start: no stopped instance of %s\n", targetDesc(a, o.Project))
+		return nil
+	}
 	return o.StartAll(ctx, list)
 }
 
@@ -104,7 +109,23 @@ func runStop(ctx context.Context, s *session, a Args) error {
 	if err != nil {
 		return err
 	}
+	if !slices.ContainsFunc(list, func(ob orchestrator.Observed) bool { return ob.State == "running" }) {
+		fmt.Fprintf(s.env.Stderr, "nothing to stop: no running instance of %s\n", targetDesc(a, o.Project))
+		return nil
+	}
 	return o.StopAll(ctx, list)
+}
+
+// targetDesc names what a task's argument selected, for messages.
+func targetDesc(a Args, project string) string {
+	desc := "project " + project
+	if a.Arg != "all" {
+		desc = a.Arg + " in " + desc
+	}
+	if i, ok := a.str("instance"); ok {
+		desc = fmt.Sprintf("%s (instance %s)", desc, i)
+	}
+	return desc
 }
 
 // engineOrchestrator is an orchestrator for tasks that only act on what the
