@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -59,9 +60,9 @@ func newFakeEngine(state engineState) *enginetest.Fake {
 
 // fakeRun is one in-process dockerops command against fake engines.
 type fakeRun struct {
-	dir    string            // project dir; "" = a fresh copy of testdata/fake
-	env    map[string]string // besides PROJECT_DIR and PROJECT_NAME
-	stdin  string
+	dir    string                      // project dir; "" = a fresh copy of testdata/fake
+	env    map[string]string           // besides PROJECT_DIR and PROJECT_NAME
+	stdin  io.Reader                   // nil = empty, not a terminal
 	engine *enginetest.Fake            // the local engine
 	hosts  map[string]*enginetest.Fake // hosts.conf hosts; made from state when missing
 	state  engineState
@@ -107,6 +108,10 @@ func (r *fakeRun) run(t *testing.T, args ...string) fakeResult {
 		v, ok := r.env[k]
 		return v, ok
 	}
+	stdin := r.stdin
+	if stdin == nil {
+		stdin = strings.NewReader("")
+	}
 	var out, errb syncBuffer
 	done := make(chan fakeResult, 1)
 	go func() {
@@ -118,7 +123,7 @@ func (r *fakeRun) run(t *testing.T, args ...string) fakeResult {
 			res.stdout, res.stderr = out.String(), errb.String()
 			done <- res
 		}()
-		res.code = Run(context.Background(), args, Env{Stdin: strings.NewReader(r.stdin), Stdout: &out, Stderr: &errb,
+		res.code = Run(context.Background(), args, Env{Stdin: stdin, Stdout: &out, Stderr: &errb,
 			Getenv: getenv, Engine: dial})
 	}()
 	select {
