@@ -156,7 +156,8 @@ func (b *syncBuffer) String() string {
 	return b.b.String()
 }
 
-// copyFixture copies a project folder into a fresh temporary one.
+// copyFixture copies a project folder into a fresh temporary one; a name
+// ending in .in loses it (inventory.json.in: git ignores inventory.json).
 func copyFixture(t *testing.T, src string) string {
 	t.Helper()
 	dst := t.TempDir()
@@ -169,7 +170,7 @@ func copyFixture(t *testing.T, src string) string {
 			return err
 		}
 		rel, _ := filepath.Rel(src, path)
-		to := filepath.Join(dst, rel)
+		to := filepath.Join(dst, strings.TrimSuffix(rel, ".in"))
 		if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
 			return err
 		}

@@ -143,3 +143,13 @@ func namesSomething(word, msg string) bool {
 	}
 	return false
 }
+
+// TestFakeFixtureReachesHosts guards the fixture: host= must reach the
+// host's fake engine through inventory.json, not stop at a missing token.
+func TestFakeFixtureReachesHosts(t *testing.T) {
+	r := &fakeRun{state: engineStates[2]}
+	res := r.run(t, "ps,host=web1")
+	if res.code != exitOK || !strings.Contains(res.stdout, "demo-web-one") || r.hosts["web1"] == nil {
+		t.Errorf("ps,host=web1: exit %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+}
