@@ -144,12 +144,17 @@ func namesSomething(word, msg string) bool {
 	return false
 }
 
-// TestFakeFixtureReachesHosts guards the fixture: host= must reach the
-// host's fake engine through inventory.json, not stop at a missing token.
+// TestFakeFixtureReachesHosts guards the fixture: run on web1 must find
+// db1's private address in inventory.json for web's link to db, rather
+// than stop at a missing token.
 func TestFakeFixtureReachesHosts(t *testing.T) {
-	r := &fakeRun{state: engineStates[2]}
-	res := r.run(t, "ps,host=web1")
-	if res.code != exitOK || !strings.Contains(res.stdout, "demo-web-one") || r.hosts["web1"] == nil {
-		t.Errorf("ps,host=web1: exit %d\n%s%s", res.code, res.stdout, res.stderr)
+	r := &fakeRun{}
+	res := r.run(t, "run:all,host=web1")
+	if res.code != exitOK {
+		t.Fatalf("run:all,host=web1: exit %d\n%s", res.code, res.stderr)
+	}
+	spec, ok := r.hosts["web1"].Spec("demo-web-one")
+	if !ok || !slices.Contains(spec.Env, "DB_CONTAINER_IP=10.110.0.3") {
+		t.Errorf("demo-web-one on web1 (created %v) does not link to db1's private address: %v", ok, spec.Env)
 	}
 }
