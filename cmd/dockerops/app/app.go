@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dockerops/dockerops/orchestrator"
 	"github.com/dockerops/dockerops/project"
 )
 
@@ -29,6 +30,10 @@ type Env struct {
 	Stdin          io.Reader
 	Stdout, Stderr io.Writer
 	Getenv         func(string) (string, bool)
+	// Engine, when not nil, connects to the engine of a hosts.conf host (""
+	// = the local one) instead of the Docker engine; tests give it a fake.
+	// An engine that is an io.Closer is closed when the command ends.
+	Engine func(ctx context.Context, host string) (orchestrator.Engine, error)
 }
 
 // Run runs the tasks named by args in order and returns the exit code.

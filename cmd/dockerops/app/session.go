@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"io"
 	"io/fs"
 	"log/slog"
 	"os"
@@ -23,16 +24,16 @@ type session struct {
 	env      Env
 	log      *slog.Logger
 	projects map[string]*project.Project
-	engines  map[string]*dockerengine.Engine // by host; "" is the local engine
+	engines  map[string]orchestrator.Engine // by host; "" is the local engine
 }
 
 func newSession(env Env, log *slog.Logger) *session {
-	return &session{env: env, log: log, projects: map[string]*project.Project{}, engines: map[string]*dockerengine.Engine{}}
+	return &session{env: env, log: log, projects: map[string]*project.Project{}, engines: map[string]orchestrator.Engine{}}
 }
 
 func (s *session) close() {
 	for _, e := range s.engines {
-		e.Close()
+		closeEngine(e)
 	}
 }
 
@@ -81,10 +82,34 @@ func (s *session) project(conf string) (*project.Project, error) {
 
 // dockerEngine connects once to the engine of host ("" = the local one:
 // DOCKER_HOST or the default socket) and checks it answers.
-func (s *session) dockerEngine(ctx context.Context, host string) (*dockerengine.Engine, error) {
+func (s *session) dockerEngine(ctx context.Context, host string) (orchestrator.Engine, error) {
 	if e, ok := s.engines[host]; ok {
 		return e, nil
 	}
+	dial := s.env.Engine
+	if dial == nil {
+		dial = s.dialDocker
+	}
+	e, err := dial(ctx, host)
+	if err != nil {
+		return nil, err
+	}
+	info, err := e.Ping(ctx)
+	if err != nil {
+		closeEngine(e)
+		if host != "" {
+			return nil, fmt.Errorf("host %s: %w", host, err)
+		}
+		return nil, err
+	}
+	s.log.Debug("engine", "host", info.Host, "version", info.ServerVersion, "api", info.APIVersion)
+	s.engines[host] = e
+	return e, nil
+}
+
+// dialDocker connects to the Docker engine of host: DOCKER_HOST or the
+// default socket for "", the droplet's socket through SSH otherwise.
+func (s *session) dialDocker(ctx context.Context, host string) (orchestrator.Engine, error) {
 	opts := dockerengine.Options{Host: s.getenv("DOCKER_HOST")}
 	if host != "" {
 		var err error
@@ -97,27 +122,24 @@ func (s *session) dockerEngine(ctx context.Context, host string) (*dockerengine.
 	if err != nil {
 		return nil, err
 	}
-	info, err := e.Ping(ctx)
-	if err != nil {
-		e.Close()
-		if host != "" {
-			return nil, fmt.Errorf("host %s: %w", host, err)
-		}
-		return nil, err
-	}
-	s.log.Debug("engine", "host", info.Host, "version", info.ServerVersion, "api", info.APIVersion)
-	s.engines[host] = e
 	return e, nil
 }
 
+// closeEngine closes the connections of an engine that holds any.
+func closeEngine(e orchestrator.Engine) {
+	if c, ok := e.(io.Closer); ok {
+		c.Close()
+	}
+}
+
 // engineFor is the engine a task's host= key names.
-func (s *session) engineFor(ctx context.Context, a Args) (*dockerengine.Engine, error) {
+func (s *session) engineFor(ctx context.Context, a Args) (orchestrator.Engine, error) {
 	return s.dockerEngine(ctx, a.strOr("host", ""))
 }
 
 // engineAndProject is the engine a task acts on and the project name its
 // containers are labelled with, for tasks that need no valid conf.
-func (s *session) engineAndProject(ctx context.Context, a Args) (*dockerengine.Engine, string, error) {
+func (s *session) engineAndProject(ctx context.Context, a Args) (orchestrator.Engine, string, error) {
 	e, err := s.engineFor(ctx, a)
 	if err != nil {
 		return nil, "", err

@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sort"
+	"strings"
 )
 
 var skeleton = map[string]string{
@@ -47,6 +49,11 @@ func runInit(_ context.Context, s *session, a Args) error {
 	if a.Arg != "" {
 		dir = filepath.Join(dir, a.Arg)
 	}
+	if found, err := projectFiles(dir, s.getenv("APPS_CONTAINERS_DIR")); err != nil {
+		return err
+	} else if found != "" {
+		return fmt.Errorf("init: %s is already a dockerops project (%s); nothing written", dir, found)
+	}
 	var exists []string
 	for rel := range skeleton {
 		if _, err := os.Stat(filepath.Join(dir, rel)); err == nil {
@@ -55,6 +62,7 @@ func runInit(_ context.Context, s *session, a Args) error {
 			return err
 		}
 	}
+	sort.Strings(exists)
 	if len(exists) > 0 {
 		return fmt.Errorf("%s already has %v; init never overwrites files", dir, exists)
 	}
@@ -69,4 +77,56 @@ func runInit(_ context.Context, s *session, a Args) error {
 	}
 	fmt.Fprintf(s.env.Stdout, "new project in %s\nnext: dockerops build:all && dockerops run:all && dockerops ps\n", dir)
 	return nil
+}
+
+// projectFiles describes what makes dir a project already: a build or run
+// conf at its root or in its apps dir, or a container folder with a
+// Dockerfile; "" when there is none. A second pair of confs would make the
+// project fail to load ("found both").
+func projectFiles(dir, appsDir string) (string, error) {
+	apps := "apps_containers"
+	if appsDir != "" {
+		apps = appsDir
+	}
+	if filepath.IsAbs(apps) {
+		if rel, err := filepath.Rel(dir, apps); err == nil {
+			apps = rel
+		}
+	}
+	var atRoot, inApps []string
+	for _, base := range []string{"build", "run"} {
+		for _, ext := range []string{".conf", ".yaml", ".yml"} {
+			name := base + ext
+			if isRegular(filepath.Join(dir, name)) {
+				atRoot = append(atRoot, name)
+			}
+			if filepath.Clean(apps) != "." && isRegular(filepath.Join(dir, apps, name)) {
+				inApps = append(inApps, filepath.Join(apps, name))
+			}
+		}
+	}
+	var parts []string
+	if len(atRoot) > 0 {
+		parts = append(parts, strings.Join(atRoot, " and ")+" at the project root")
+	}
+	if len(inApps) > 0 {
+		parts = append(parts, strings.Join(inApps, " and "))
+	}
+	if len(parts) == 0 {
+		entries, err := os.ReadDir(filepath.Join(dir, apps))
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return "", err
+		}
+		for _, e := range entries {
+			if df := filepath.Join(apps, e.Name(), "Dockerfile"); e.IsDir() && isRegular(filepath.Join(dir, df)) {
+				parts = append(parts, df)
+			}
+		}
+	}
+	return strings.Join(parts, ", "), nil
+}
+
+func isRegular(path string) bool {
+	st, err := os.Stat(path)
+	return err == nil && st.Mode().IsRegular()
 }

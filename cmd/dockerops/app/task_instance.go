@@ -91,7 +91,7 @@ func runStart(ctx context.Context, s *session, a Args) error {
 	if err != nil {
 		return err
 	}
-	return s.apply(ctx, o, o.PlanStart(list), "start")
+	return s.apply(ctx, o, o.PlanStart(list), "start", "no stopped instance of "+targetDesc(a, o.Project))
 }
 
 func runStop(ctx context.Context, s *session, a Args) error {
@@ -103,17 +103,29 @@ func runStop(ctx context.Context, s *session, a Args) error {
 	if err != nil {
 		return err
 	}
-	return s.apply(ctx, o, o.PlanStop(list), "stop")
+	return s.apply(ctx, o, o.PlanStop(list), "stop", "no running instance of "+targetDesc(a, o.Project))
 }
 
 // apply applies a plan of a start or stop task, saying so when there is
 // nothing to do.
-func (s *session) apply(ctx context.Context, o *orchestrator.Orchestrator, plan orchestrator.Plan, what string) error {
+func (s *session) apply(ctx context.Context, o *orchestrator.Orchestrator, plan orchestrator.Plan, what, none string) error {
 	if plan.Changes() == 0 {
-		notify(o, orchestrator.Action(what), fmt.Sprintf("nothing to %s: %d instance(s) of project %s on %s, none needs it", what, len(plan.Steps), o.Project, o.Describe()))
+		notify(o, orchestrator.Action(what), fmt.Sprintf("nothing to %s: %s", what, none))
 		return nil
 	}
 	return o.Apply(ctx, plan)
+}
+
+// targetDesc names what a task's argument selected, for messages.
+func targetDesc(a Args, project string) string {
+	desc := "project " + project
+	if a.Arg != "all" {
+		desc = a.Arg + " in " + desc
+	}
+	if i, ok := a.str("instance"); ok {
+		desc = fmt.Sprintf("%s (instance %s)", desc, i)
+	}
+	return desc
 }
 
 // engineOrchestrator is an orchestrator for tasks that only act on what the

@@ -164,12 +164,31 @@ func (s *session) oneInstance(ctx context.Context, a Args, what string) (orchest
 	if err != nil {
 		return orchestrator.Observed{}, err
 	}
-	if len(list) > 1 {
+	switch {
+	case len(list) == 1:
+		return list[0], nil
+	case len(list) == 0: // instancesOf fails for anything but all
+		name, err := s.projectForEngine()
+		if err != nil {
+			return orchestrator.Observed{}, err
+		}
+		desc := "no instance of project " + name
+		if i, ok := a.str("instance"); ok {
+			desc = fmt.Sprintf("no instance %q in project %s", i, name)
+		}
+		return orchestrator.Observed{}, fmt.Errorf("%s needs one instance: %s (see `dockerops ps`)", what, desc)
+	case !strings.ContainsAny(a.Arg, "*?[") && a.Arg != "all":
 		names := make([]string, len(list))
 		for i, ob := range list {
 			names[i] = ob.Labels[orchestrator.LabelInstance]
 		}
 		return orchestrator.Observed{}, fmt.Errorf("%s has %d instances (%s): choose one with instance=NAME", a.Arg, len(list), strings.Join(names, ", "))
 	}
-	return list[0], nil
+	names := make([]string, len(list))
+	for i, ob := range list {
+		names[i] = ob.Name
+	}
+	first := list[0].Labels
+	return orchestrator.Observed{}, fmt.Errorf("%s needs one instance; %s matches %d: %s; name one, e.g. `dockerops %s:%s,instance=%s`",
+		what, a.Arg, len(list), strings.Join(names, ", "), what, first[orchestrator.LabelContainer], first[orchestrator.LabelInstance])
 }

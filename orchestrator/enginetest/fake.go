@@ -1,0 +1,596 @@
+package enginetest
+
+import (
+	"archive/tar"
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"maps"
+	"path"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/dockerops/dockerops/orchestrator"
+)
+
+// Fake is a stateful in-memory engine. Container IDs are their names. It is
+// safe for concurrent use; the zero value is not, use New.
+//
+// Every call is recorded as "verb args", e.g. "start demo-web-one" or
+// "exec demo-web-one supervisorctl status"; the verbs are ping, containers,
+// image, build, network, rmnetwork, create, start, stop, remove, inspect,
+// exec, attach, logs, save and load.
+type Fake struct {
+	// StartDelay is how long Start takes (set before the first call).
+	StartDelay time.Duration
+	// HealthOnStart is the health a started container reports ("" = the
+	// image has no HEALTHCHECK; set before the first call).
+	HealthOnStart string
+
+	mu          sync.Mutex
+	info        orchestrator.EngineInfo
+	containers  map[string]*orchestrator.Observed
+	specs       map[string]orchestrator.ContainerSpec
+	images      map[string]string
+	networks    map[string]bool
+	copied      map[string]string // CopyTo: path -> content
+	calls       []string
+	failures    map[string]error
+	execs       map[string]Result
+	attaches    map[string]Result
+	logs        map[string]string
+	nextIP      int
+	nextImage   int
+	inflight    int
+	maxInflight int
+	startOrder  []string
+}
+
+// Result is what a scripted Exec or Attach writes and returns.
+type Result struct {
+	Code           int
+	Stdout, Stderr string
+}
+
+// New returns an empty engine: no container, image or network.
+func New() *Fake {
+	return &Fake{
+		info:       orchestrator.EngineInfo{Host: "fake", ServerVersion: "0-fake", APIVersion: "0", OS: "fake"},
+		containers: map[string]*orchestrator.Observed{}, specs: map[string]orchestrator.ContainerSpec{},
+		images: map[string]string{}, networks: map[string]bool{}, failures: map[string]error{},
+		execs: map[string]Result{}, attaches: map[string]Result{}, logs: map[string]string{},
+		nextIP: 2,
+	}
+}
+
+// AddContainer puts a container on the engine as if it had been created
+// (and started, per its State) earlier; ID defaults to Name and State to
+// "created".
+func (f *Fake) AddContainer(c orchestrator.Observed) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	c = clone(c)
+	if c.ID == "" {
+		c.ID = c.Name
+	}
+	if c.State == "" {
+		c.State = "created"
+	}
+	if c.Status == "" {
+		c.Status = c.State
+	}
+	f.containers[c.ID] = &c
+}
+
+// Container returns a container's current state.
+func (f *Fake) Container(id string) (orchestrator.Observed, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	c, ok := f.containers[id]
+	if !ok {
+		return orchestrator.Observed{}, false
+	}
+	return clone(*c), true
+}
+
+// SetState changes a container's state, as if it had exited on its own.
+func (f *Fake) SetState(id, state string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if c, ok := f.containers[id]; ok {
+		c.State, c.Status = state, state
+		if state != "running" {
+			c.IP = ""
+		}
+	}
+}
+
+// Spec returns the spec a container was created with by Create.
+func (f *Fake) Spec(id string) (orchestrator.ContainerSpec, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	s, ok := f.specs[id]
+	return s, ok
+}
+
+// AddImage tags an image; id "" removes the tag.
+func (f *Fake) AddImage(ref, id string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if id == "" {
+		delete(f.images, ref)
+		return
+	}
+	f.images[ref] = id
+}
+
+// Image is the ID of a tag, "" when there is none.
+func (f *Fake) Image(ref string) string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.images[ref]
+}
+
+// HasNetwork reports whether the network exists.
+func (f *Fake) HasNetwork(name string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.networks[name]
+}
+
+// SetInfo is what Ping returns.
+func (f *Fake) SetInfo(info orchestrator.EngineInfo) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.info = info
+}
+
+// Fail makes every call that matches fail with err, before it changes
+// anything; a nil err clears the failure. call is a verb ("start") or a verb
+// and the start of its arguments ("start demo-web-one", "exec demo-web-one cat").
+func (f *Fake) Fail(call string, err error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err == nil {
+		delete(f.failures, call)
+		return
+	}
+	f.failures[call] = err
+}
+
+// SetExec scripts what Exec in container id writes and returns; id "" is
+// every container without a script of its own. Unscripted, Exec writes
+// nothing and returns 0.
+func (f *Fake) SetExec(id string, r Result) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.execs[id] = r
+}
+
+// SetAttach scripts what Attach to container id writes and returns.
+func (f *Fake) SetAttach(id string, r Result) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.attaches[id] = r
+}
+
+// SetLogs is what Logs of container id writes.
+func (f *Fake) SetLogs(id, text string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.logs[id] = text
+}
+
+// Calls lists every call so far, in order.
+func (f *Fake) Calls() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.calls)
+}
+
+// Writes lists the calls that change the engine or run something in it:
+// Calls without ping, containers, image, inspect and logs.
+func (f *Fake) Writes() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var w []string
+	for _, c := range f.calls {
+		verb, _, _ := strings.Cut(c, " ")
+		switch verb {
+		case "ping", "containers", "image", "inspect", "logs":
+		default:
+			w = append(w, c)
+		}
+	}
+	return w
+}
+
+// ResetCalls forgets the calls recorded so far, e.g. after a test's setup.
+func (f *Fake) ResetCalls() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls = nil
+}
+
+// StartOrder lists the containers Start started, in order.
+func (f *Fake) StartOrder() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.startOrder)
+}
+
+// MaxInflight is the most Start calls that ran at once.
+func (f *Fake) MaxInflight() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.maxInflight
+}
+
+// begin records a call and returns the failure scripted for it; f.mu is held.
+func (f *Fake) begin(verb string, args ...string) error {
+	call := strings.Join(append([]string{verb}, args...), " ")
+	f.calls = append(f.calls, call)
+	for prefix, err := range f.failures {
+		if call == prefix || strings.HasPrefix(call, prefix+" ") {
+			return err
+		}
+	}
+	return nil
+}
+
+func clone(c orchestrator.Observed) orchestrator.Observed {
+	c.Labels = maps.Clone(c.Labels)
+	c.Ports = slices.Clone(c.Ports)
+	return c
+}
+
+func noSuchContainer(id string) error { return fmt.Errorf("no such container: %s", id) }
+
+func (f *Fake) Ping(context.Context) (orchestrator.EngineInfo, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.begin("ping"); err != nil {
+		return orchestrator.EngineInfo{}, err
+	}
+	return f.info, nil
+}
+
+// Containers lists the project's containers sorted by name.
+func (f *Fake) Containers(_ context.Context, project string) ([]orchestrator.Observed, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.begin("containers", project); err != nil {
+		return nil, err
+	}
+	var out []orchestrator.Observed
+	for _, c := range f.containers {
+		if project == "" || c.Labels[orchestrator.LabelProject] == project {
+			out = append(out, clone(*c))
+		}
+	}
+	slices.SortFunc(out, func(a, b orchestrator.Observed) int { return strings.Compare(a.Name, b.Name) })
+	return out, nil
+}
+
+func (f *Fake) ImageID(_ context.Context, ref string) (string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.begin("image", ref); err != nil {
+		return "", err
+	}
+	return f.images[ref], nil
+}
+
+// Build reads the whole build context, as an engine does, and tags a new
+// image ID; the build log, when asked for, says so.
+func (f *Fake) Build(_ context.Context, spec orchestrator.BuildSpec, progress io.Writer) (string, error) {
+	f.mu.Lock()
+	err := f.begin("build", spec.Tag)
+	f.mu.Unlock()
+	if err != nil {
+		return "", err
+	}
+	if spec.Context != nil {
+		if _, err := io.Copy(io.Discard, spec.Context); err != nil {
+			return "", fmt.Errorf("build %s: reading the context: %w", spec.Tag, err)
+		}
+	}
+	if progress != nil {
+		fmt.Fprintf(progress, "fake build of %s\n", spec.Tag)
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.nextImage++
+	id := fmt.Sprintf("sha256:fake%d", f.nextImage)
+	f.images[spec.Tag] = id
+	return id, nil
+}
+
+func (f *Fake) EnsureNetwork(_ context.Context, name string, _ map[string]string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.begin("network", name); err != nil {
+		return err
+	}
+	f.networks[name] = true
+	return nil
+}
+
+// RemoveNetwork removes the network; removing one that does not exist is
+// not an error, as with dockerengine.
+func (f *Fake) RemoveNetwork(_ context.Context, name string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.begin("rmnetwork", name); err != nil {
+		return err
+	}
+	delete(f.networks, name)
+	return nil
+}
+
+func (f *Fake) Create(_ context.Context, spec orchestrator.ContainerSpec) (string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.begin("create", spec.Name); err != nil {
+		return "", err
+	}
+	if _, ok := f.containers[spec.Name]; ok {
+		return "", fmt.Errorf("conflict: container name %s is already in use", spec.Name)
+	}
+	if spec.Network != "" && !f.networks[spec.Network] {
+		return "", fmt.Errorf("network %s not found", spec.Network)
+	}
+	f.containers[spec.Name] = &orchestrator.Observed{ID: spec.Name, Name: spec.Name, Labels: maps.Clone(spec.Labels),
+		State: "created", Status: "created", ImageID: f.images[spec.Image], Ports: slices.Clone(spec.Ports)}
+	f.specs[spec.Name] = spec
+	return spec.Name, nil
+}
+
+// Start runs a created or exited container and gives it the next IP.
+func (f *Fake) Start(_ context.Context, id string) error {
+	f.mu.Lock()
+	err := f.begin("start", id)
+	f.inflight++
+	f.maxInflight = max(f.maxInflight, f.inflight)
+	delay := f.StartDelay
+	f.mu.Unlock()
+	time.Sleep(delay)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.inflight--
+	if err != nil {
+		return err
+	}
+	c, ok := f.containers[id]
+	if !ok {
+		return noSuchContainer(id)
+	}
+	if c.State != "running" {
+		c.IP = fmt.Sprintf("10.0.0.%d", f.nextIP)
+		f.nextIP++
+	}
+	c.State, c.Status, c.Health = "running", "Up", f.HealthOnStart
+	f.startOrder = append(f.startOrder, id)
+	return nil
+}
+
+// Stop stops a container; one that does not exist is not an error, as with
+// dockerengine.
+func (f *Fake) Stop(_ context.Context, id string, _ time.Duration) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.begin("stop", id); err != nil {
+		return err
+	}
+	if c, ok := f.containers[id]; ok && c.State == "running" {
+		c.State, c.Status, c.IP, c.Health = "exited", "Exited (0)", "", ""
+	}
+	return nil
+}
+
+// Remove removes a container, running or not (dockerengine forces it); one
+// that does not exist is not an error.
+func (f *Fake) Remove(_ context.Context, id string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.begin("remove", id); err != nil {
+		return err
+	}
+	delete(f.containers, id)
+	delete(f.specs, id)
+	return nil
+}
+
+func (f *Fake) Inspect(_ context.Context, id string) (orchestrator.Observed, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.begin("inspect", id); err != nil {
+		return orchestrator.Observed{}, err
+	}
+	c, ok := f.containers[id]
+	if !ok {
+		return orchestrator.Observed{}, noSuchContainer(id)
+	}
+	return clone(*c), nil
+}
+
+// Exec runs nothing: it writes and returns what SetExec scripted, in a
+// running container only.
+func (f *Fake) Exec(_ context.Context, id string, spec orchestrator.ExecSpec) (int, error) {
+	f.mu.Lock()
+	err := f.begin("exec", append([]string{id}, spec.Cmd...)...)
+	c, ok := f.containers[id]
+	switch {
+	case err != nil:
+	case !ok:
+		err = noSuchContainer(id)
+	case c.State != "running":
+		err = fmt.Errorf("container %s is not running", id)
+	}
+	r, scripted := f.execs[id]
+	if !scripted {
+		r = f.execs[""]
+	}
+	f.mu.Unlock()
+	if err != nil {
+		return -1, err
+	}
+	return r.Code, write(spec.Streams, r)
+}
+
+// Attach starts a created container, writes what SetAttach scripted and
+// returns as if its process exited: the container is then exited, or gone
+// when it was created with AutoRemove.
+func (f *Fake) Attach(_ context.Context, id string, streams orchestrator.Streams) (int, error) {
+	f.mu.Lock()
+	err := f.begin("attach", id)
+	c, ok := f.containers[id]
+	if err == nil && !ok {
+		err = noSuchContainer(id)
+	}
+	r := f.attaches[id]
+	f.mu.Unlock()
+	if err != nil {
+		return -1, err
+	}
+	if streams.In != nil {
+		if _, err := io.Copy(io.Discard, streams.In); err != nil {
+			return -1, err
+		}
+	}
+	werr := write(streams, r)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.specs[id].AutoRemove {
+		delete(f.containers, id)
+		delete(f.specs, id)
+	} else {
+		c.State, c.Status, c.IP = "exited", fmt.Sprintf("Exited (%d)", r.Code), ""
+	}
+	return r.Code, werr
+}
+
+// Logs writes what SetLogs scripted; follow returns at once, as if the
+// container stopped.
+func (f *Fake) Logs(_ context.Context, id string, _ bool, w io.Writer) error {
+	f.mu.Lock()
+	err := f.begin("logs", id)
+	_, ok := f.containers[id]
+	if err == nil && !ok {
+		err = noSuchContainer(id)
+	}
+	text := f.logs[id]
+	f.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	_, err = io.WriteString(w, text)
+	return err
+}
+
+// SaveImages returns an archive LoadImages of another Fake reads: one
+// "ref id" line per image.
+func (f *Fake) SaveImages(_ context.Context, refs []string) (io.ReadCloser, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.begin("save", refs...); err != nil {
+		return nil, err
+	}
+	var b strings.Builder
+	for _, ref := range refs {
+		id, ok := f.images[ref]
+		if !ok {
+			return nil, fmt.Errorf("no such image: %s", ref)
+		}
+		fmt.Fprintf(&b, "%s %s\n", ref, id)
+	}
+	return io.NopCloser(strings.NewReader(b.String())), nil
+}
+
+// LoadImages tags the images of an archive SaveImages made; the call is
+// recorded as "load" and the refs.
+func (f *Fake) LoadImages(_ context.Context, archive io.Reader) error {
+	loaded := map[string]string{}
+	var refs []string
+	sc := bufio.NewScanner(archive)
+	for sc.Scan() {
+		ref, id, _ := strings.Cut(sc.Text(), " ")
+		if ref != "" {
+			refs = append(refs, ref)
+			loaded[ref] = id
+		}
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.begin("load", refs...); err != nil {
+		return err
+	}
+	if err := sc.Err(); err != nil {
+		return err
+	}
+	maps.Copy(f.images, loaded)
+	return nil
+}
+
+func write(s orchestrator.Streams, r Result) error {
+	if s.Out != nil && r.Stdout != "" {
+		if _, err := io.WriteString(s.Out, r.Stdout); err != nil {
+			return err
+		}
+	}
+	if s.Err != nil && r.Stderr != "" {
+		if _, err := io.WriteString(s.Err, r.Stderr); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// CopyTo unpacks a tar archive into a container; the call is recorded as
+// "copy", the container, the folder and the file names, and Copied returns
+// what each file held.
+func (f *Fake) CopyTo(_ context.Context, id, dir string, archive io.Reader) error {
+	files := map[string]string{}
+	var names []string
+	tr := tar.NewReader(archive)
+	for {
+		hdr, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return fmt.Errorf("copy into %s: %w", id, err)
+		}
+		data, err := io.ReadAll(tr)
+		if err != nil {
+			return err
+		}
+		names = append(names, hdr.Name)
+		files[path.Join(dir, hdr.Name)] = string(data)
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.begin("copy", append([]string{id, dir}, names...)...); err != nil {
+		return err
+	}
+	if _, ok := f.containers[id]; !ok {
+		return noSuchContainer(id)
+	}
+	if f.copied == nil {
+		f.copied = map[string]string{}
+	}
+	maps.Copy(f.copied, files)
+	return nil
+}
+
+// Copied returns the content of a file CopyTo put at path ("" if none).
+func (f *Fake) Copied(path string) string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.copied[path]
+}
+
+var _ orchestrator.Engine = (*Fake)(nil)

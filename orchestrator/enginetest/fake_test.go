@@ -1,0 +1,158 @@
+package enginetest_test
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/dockerops/dockerops/orchestrator"
+	"github.com/dockerops/dockerops/orchestrator/enginetest"
+)
+
+func TestContainerLifecycle(t *testing.T) {
+	ctx := context.Background()
+	f := enginetest.New()
+	if _, err := f.Create(ctx, orchestrator.ContainerSpec{Name: "demo-web-one", Network: "demo"}); err == nil {
+		t.Error("create on a missing network succeeded")
+	}
+	if err := f.EnsureNetwork(ctx, "demo", nil); err != nil {
+		t.Fatal(err)
+	}
+	labels := map[string]string{orchestrator.LabelProject: "demo"}
+	id, err := f.Create(ctx, orchestrator.ContainerSpec{Name: "demo-web-one", Network: "demo", Labels: labels})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Create(ctx, orchestrator.ContainerSpec{Name: "demo-web-one", Network: "demo"}); err == nil {
+		t.Error("a second container with the same name was created")
+	}
+	if _, err := f.Exec(ctx, id, orchestrator.ExecSpec{Cmd: []string{"true"}}); err == nil {
+		t.Error("exec in a created container succeeded")
+	}
+	if err := f.Start(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	ob, _ := f.Inspect(ctx, id)
+	if ob.State != "running" || ob.IP == "" {
+		t.Errorf("started container: state %q, IP %q", ob.State, ob.IP)
+	}
+	list, _ := f.Containers(ctx, "demo")
+	list[0].Labels[orchestrator.LabelProject] = "changed"
+	if list, _ := f.Containers(ctx, "demo"); len(list) != 1 {
+		t.Error("changing the labels Containers returned changed the engine's")
+	}
+	if err := f.Stop(ctx, id, 0); err != nil {
+		t.Fatal(err)
+	}
+	if ob, _ := f.Inspect(ctx, id); ob.State != "exited" || ob.IP != "" {
+		t.Errorf("stopped container: state %q, IP %q", ob.State, ob.IP)
+	}
+	if err := f.Remove(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := f.Container(id); ok {
+		t.Error("removed container is still there")
+	}
+	want := []string{"create demo-web-one", "network demo", "create demo-web-one", "create demo-web-one", "exec demo-web-one true",
+		"start demo-web-one", "stop demo-web-one", "remove demo-web-one"}
+	if got := f.Writes(); !slices.Equal(got, want) {
+		t.Errorf("writes\n%v\nwant\n%v", got, want)
+	}
+}
+
+func TestFailAndScripts(t *testing.T) {
+	ctx := context.Background()
+	f := enginetest.New()
+	f.AddContainer(orchestrator.Observed{Name: "a", State: "running"})
+	f.AddContainer(orchestrator.Observed{Name: "b", State: "running"})
+	boom := errors.New("boom")
+	f.Fail("start a", boom)
+	if err := f.Start(ctx, "a"); !errors.Is(err, boom) {
+		t.Errorf("start a: %v, want boom", err)
+	}
+	if err := f.Start(ctx, "b"); err != nil {
+		t.Errorf("start b failed with a failure scripted for a: %v", err)
+	}
+	f.Fail("start a", nil)
+	if err := f.Start(ctx, "a"); err != nil {
+		t.Errorf("cleared failure still fails: %v", err)
+	}
+
+	f.SetExec("a", enginetest.Result{Code: 3, Stdout: "out\n", Stderr: "err\n"})
+	var out, errb strings.Builder
+	code, err := f.Exec(ctx, "a", orchestrator.ExecSpec{Cmd: []string{"x"}, Streams: orchestrator.Streams{Out: &out, Err: &errb}})
+	if err != nil || code != 3 || out.String() != "out\n" || errb.String() != "err\n" {
+		t.Errorf("scripted exec: %d %v %q %q", code, err, out.String(), errb.String())
+	}
+	if code, _ := f.Exec(ctx, "b", orchestrator.ExecSpec{}); code != 0 {
+		t.Errorf("unscripted exec returned %d", code)
+	}
+	f.SetLogs("a", "line\n")
+	out.Reset()
+	if err := f.Logs(ctx, "a", true, &out); err != nil || out.String() != "line\n" {
+		t.Errorf("logs: %v %q", err, out.String())
+	}
+	if err := f.Logs(ctx, "nosuch", false, &out); err == nil {
+		t.Error("logs of a missing container succeeded")
+	}
+}
+
+func TestShipBetweenFakes(t *testing.T) {
+	ctx := context.Background()
+	local, remote := enginetest.New(), enginetest.New()
+	local.AddImage("demo/web", "sha256:w2")
+	o := &orchestrator.Orchestrator{Target: orchestrator.Target{Engine: remote}, Project: "demo"}
+	if err := o.Ship(ctx, local, []string{"demo/web"}); err != nil {
+		t.Fatal(err)
+	}
+	if remote.Image("demo/web") != "sha256:w2" || !slices.Contains(remote.Calls(), "load demo/web") {
+		t.Errorf("remote has %q after ship, calls %v", remote.Image("demo/web"), remote.Calls())
+	}
+}
+
+// TestConcurrentUse is meant for -race: the orchestrator starts and cleans
+// in parallel.
+func TestConcurrentUse(t *testing.T) {
+	ctx := context.Background()
+	f := enginetest.New()
+	f.StartDelay = 5 * time.Millisecond // so that starts overlap
+	for _, n := range []string{"a", "b", "c", "d", "e", "f"} {
+		f.AddContainer(orchestrator.Observed{Name: "demo-" + n, State: "exited", Labels: map[string]string{orchestrator.LabelProject: "demo"}})
+	}
+	targets, _ := f.Containers(ctx, "demo")
+	o := &orchestrator.Orchestrator{Target: orchestrator.Target{Engine: f}, Project: "demo", Parallel: 3}
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() { defer wg.Done(); f.Calls(); f.Writes() }()
+	go func() {
+		defer wg.Done()
+		if err := o.Apply(ctx, o.PlanStart(targets)); err != nil {
+			t.Error(err)
+		}
+	}()
+	wg.Wait()
+	if n := f.MaxInflight(); n < 2 || n > 3 {
+		t.Errorf("%d starts at once with parallel=3", n)
+	}
+	if got := len(f.StartOrder()); got != 6 {
+		t.Errorf("started %d of 6", got)
+	}
+	targets, _ = f.Containers(ctx, "demo")
+	plan, err := o.PlanClean(ctx, targets, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := o.Apply(ctx, plan); err != nil {
+		t.Fatal(err)
+	}
+	if left, _ := f.Containers(ctx, "demo"); len(left) != 0 {
+		t.Errorf("left after clean: %v", left)
+	}
+	if !slices.Contains(f.Calls(), "rmnetwork demo") {
+		t.Error("clean did not remove the network once the last container was gone")
+	}
+}
