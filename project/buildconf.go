@@ -1,6 +1,9 @@
 package project
 
 import (
+	"maps"
+	"slices"
+
 	"github.com/dockerops/dockerops/project/conffile"
 
 	"gopkg.in/yaml.v3"
@@ -36,7 +39,7 @@ func parseBuildConf(file string, data []byte, isYAML bool, containers map[string
 		case !isString(n):
 			ps.addf(file, n.Line, "each build.conf item must be a container name, not %s", conffile.KindName(n))
 		case containers[n.Value] == nil:
-			ps.addf(file, n.Line, "build.conf lists container %q, which is not in %s%s", n.Value, appsName, DidYouMean(n.Value, sortedKeys(containers)))
+			ps.addf(file, n.Line, "build.conf lists container %q, which is not in %s%s", n.Value, appsName, DidYouMean(n.Value, slices.Sorted(maps.Keys(containers))))
 		case first[n.Value] > 0:
 			ps.addf(file, n.Line, "build.conf lists container %q twice (first at line %d)", n.Value, first[n.Value])
 		default:

@@ -3,6 +3,8 @@ package project
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 )
 
 // BuildList returns the containers to build, in order. "all" (or no
@@ -20,7 +22,7 @@ func (p *Project) BuildList(targets []string) ([]string, error) {
 	var errs []error
 	for _, t := range targets {
 		if p.Containers[t] == nil {
-			errs = append(errs, fmt.Errorf("no container %q in %s%s", t, p.appsName(), DidYouMean(t, sortedKeys(p.Containers))))
+			errs = append(errs, fmt.Errorf("no container %q in %s%s", t, p.appsName(), DidYouMean(t, slices.Sorted(maps.Keys(p.Containers)))))
 		}
 	}
 	if len(errs) > 0 {

@@ -3,10 +3,11 @@ package project
 import (
 	"errors"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/dockerops/dockerops/project/conffile"
@@ -102,7 +103,7 @@ func dependencies(c *Container, all map[string]*Container, project string) []str
 			c.fromDeps[i] = name
 		}
 	}
-	return sortedKeys(set)
+	return slices.Sorted(maps.Keys(set))
 }
 
 // fromContainer returns the project container an image ref names, or "".
@@ -139,7 +140,7 @@ func fromCycles(all map[string]*Container, ps *problems) {
 			case 0:
 				visit(dep)
 			case 1:
-				i := indexOf(stack, dep)
+				i := slices.Index(stack, dep)
 				chain := append(append([]string{}, stack[i:]...), dep)
 				ps.addf(c.file, c.fromLineFor(dep), "FROM cycle: %s", strings.Join(chain, " -> "))
 			}
@@ -147,7 +148,7 @@ func fromCycles(all map[string]*Container, ps *problems) {
 		stack = stack[:len(stack)-1]
 		state[name] = 2
 	}
-	for _, name := range sortedKeys(all) {
+	for _, name := range slices.Sorted(maps.Keys(all)) {
 		if state[name] == 0 {
 			visit(name)
 		}
@@ -180,7 +181,7 @@ func defaultBuildOrder(all map[string]*Container) []string {
 		order = append(order, name)
 	}
 	visit(BaseName, 0)
-	for _, name := range sortedKeys(all) {
+	for _, name := range slices.Sorted(maps.Keys(all)) {
 		visit(name, 0)
 	}
 	return order
@@ -199,22 +200,4 @@ func unwrapPath(err error) error {
 		return pe.Err
 	}
 	return err
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
-func indexOf(list []string, s string) int {
-	for i, v := range list {
-		if v == s {
-			return i
-		}
-	}
-	return -1
 }

@@ -1,8 +1,10 @@
 package project
 
 import (
+	"maps"
 	"math"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/dockerops/dockerops/project/conffile"
@@ -78,7 +80,7 @@ func (ep *entryParser) checkKeys(fs []conffile.Field, valid []string, what strin
 	out := map[string]conffile.Field{}
 	for _, f := range fs {
 		switch {
-		case indexOf(valid, f.Key) < 0:
+		case !slices.Contains(valid, f.Key):
 			if s := DidYouMean(f.Key, valid); s != "" {
 				ep.errf(f.Line, "unknown key %q in %s%s", f.Key, what, s)
 			} else {
@@ -110,7 +112,7 @@ func (ep *entryParser) entry(n *yaml.Node) (e Entry, ok bool) {
 	} else if s, good := ep.str(f); good {
 		e.Container = s
 		if ep.containers[s] == nil {
-			ep.errf(f.Line, "container %q is not in %s%s", s, ep.appsName, DidYouMean(s, sortedKeys(ep.containers)))
+			ep.errf(f.Line, "container %q is not in %s%s", s, ep.appsName, DidYouMean(s, slices.Sorted(maps.Keys(ep.containers))))
 			ok = false
 		}
 	} else {

@@ -1,6 +1,8 @@
 package project
 
 import (
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/dockerops/dockerops/project/conffile"
@@ -86,7 +88,7 @@ func (ep *entryParser) links(f conffile.Field, e Entry) []LinkSpec {
 		} else if s, ok := ep.str(cf); !ok {
 			good = false
 		} else if l.Container = s; ep.containers[s] == nil {
-			ep.errf(cf.Line, "link %q targets container %q, which is not in %s%s", l.Name, s, ep.appsName, DidYouMean(s, sortedKeys(ep.containers)))
+			ep.errf(cf.Line, "link %q targets container %q, which is not in %s%s", l.Name, s, ep.appsName, DidYouMean(s, slices.Sorted(maps.Keys(ep.containers))))
 			good = false
 		}
 		if inf, has := keys["instance"]; has && !isNull(inf.Val) {

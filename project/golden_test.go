@@ -4,8 +4,10 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -101,7 +103,7 @@ func summary(p *Project, instances []Instance) string {
 	fmt.Fprintf(&b, "name: %s\ndir: %s\napps: %s\ndata: %s\nrun conf: %s\nhost conf: %s\n",
 		p.Name, p.Dir, p.AppsDir, p.DataDir, p.RunConfPath, p.HostConfPath)
 	fmt.Fprintf(&b, "build order: %s\n", strings.Join(p.BuildOrder, ", "))
-	for _, name := range sortedKeys(p.Containers) {
+	for _, name := range slices.Sorted(maps.Keys(p.Containers)) {
 		c := p.Containers[name]
 		var ports []string
 		for _, port := range c.Exposed {
@@ -110,7 +112,7 @@ func summary(p *Project, instances []Instance) string {
 		fmt.Fprintf(&b, "container %s: embedded=%v dir=%s\n  from: %s\n  depends on: %s\n  exposed: %s\n",
 			name, c.Embedded, c.Dir, strings.Join(c.From, ", "), strings.Join(c.DependsOn, ", "), strings.Join(ports, " "))
 	}
-	keys := sortedKeys(p.HostConf)
+	keys := slices.Sorted(maps.Keys(p.HostConf))
 	sort.Strings(keys)
 	for _, k := range keys {
 		fmt.Fprintf(&b, "host.conf %s=%q\n", k, p.HostConf[k])

@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -27,7 +29,7 @@ func (p *Project) SaveHostConf(values map[string]string) error {
 		path = filepath.Join(p.AppsDir, "host.conf")
 	}
 	file := paths{dir: p.Dir}.rel(path)
-	for _, k := range sortedKeys(values) {
+	for _, k := range slices.Sorted(maps.Keys(values)) {
 		if !validEnvName(k) {
 			return fmt.Errorf("save %s: %q is not a valid variable name", file, k)
 		}
@@ -74,7 +76,7 @@ func (p *Project) SaveHostConf(values map[string]string) error {
 func newHostJSON(values map[string]string) []byte {
 	var b bytes.Buffer
 	b.WriteString("{")
-	for i, k := range sortedKeys(values) {
+	for i, k := range slices.Sorted(maps.Keys(values)) {
 		if i > 0 {
 			b.WriteString(",")
 		}
@@ -87,7 +89,7 @@ func newHostJSON(values map[string]string) []byte {
 func (doc *hostDoc) update(values map[string]string) ([]byte, error) {
 	switch doc.format {
 	case hostJSON:
-		for _, k := range sortedKeys(values) {
+		for _, k := range slices.Sorted(maps.Keys(values)) {
 			if !utf8.ValidString(values[k]) {
 				return nil, fmt.Errorf("the value of %q is not UTF-8 text, which JSON cannot hold", k)
 			}
@@ -111,7 +113,7 @@ func (doc *hostDoc) updateJSON(values map[string]string) []byte {
 	}
 	var edits []edit
 	var added []string
-	for _, k := range sortedKeys(values) {
+	for _, k := range slices.Sorted(maps.Keys(values)) {
 		n, ok := doc.keys[k]
 		if !ok {
 			added = append(added, k)
@@ -160,7 +162,7 @@ func (doc *hostDoc) updateYAML(values map[string]string) ([]byte, error) {
 		doc.conf.YAML.Content = []*yaml.Node{doc.root}
 	}
 	root := doc.root
-	for _, k := range sortedKeys(values) {
+	for _, k := range slices.Sorted(maps.Keys(values)) {
 		val := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: values[k], Style: yaml.DoubleQuotedStyle}
 		replaced := false
 		for i := 0; i+1 < len(root.Content); i += 2 {
@@ -189,7 +191,7 @@ func (doc *hostDoc) updateYAML(values map[string]string) ([]byte, error) {
 func (doc *hostDoc) updateLines(values map[string]string) ([]byte, error) {
 	lines := strings.Split(string(doc.data), "\n")
 	var added []string
-	for _, k := range sortedKeys(values) {
+	for _, k := range slices.Sorted(maps.Keys(values)) {
 		v := values[k]
 		if strings.ContainsAny(v, "\n") {
 			return nil, fmt.Errorf("the value of %q has a line break, which KEY=VALUE lines cannot hold", k)

@@ -2,9 +2,11 @@ package project
 
 import (
 	"errors"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -56,7 +58,7 @@ func TestLoadPaths(t *testing.T) {
 			if p.Name != tc.wantName || p.AppsDir != tc.wantApps || p.DataDir != tc.wantData || p.Dir != dir {
 				t.Errorf("got name %q apps %q data %q dir %q", p.Name, p.AppsDir, p.DataDir, p.Dir)
 			}
-			if got := sortedKeys(p.Containers); !reflect.DeepEqual(got, tc.wantContainers) {
+			if got := slices.Sorted(maps.Keys(p.Containers)); !reflect.DeepEqual(got, tc.wantContainers) {
 				t.Errorf("containers = %v, want %v", got, tc.wantContainers)
 			}
 			if p.HostConfPath != filepath.Join(tc.wantApps, "host.conf") {

@@ -3,8 +3,10 @@ package project
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -75,7 +77,7 @@ func (ov Overrides) check() ([]VolumeSpec, error) {
 func (p *Project) selectEntries(sel Selection) ([]Entry, error) {
 	all := sel.Target == "" || sel.Target == "all"
 	if !all && p.Containers[sel.Target] == nil {
-		return nil, fmt.Errorf("no container %q in %s%s", sel.Target, p.appsName(), DidYouMean(sel.Target, sortedKeys(p.Containers)))
+		return nil, fmt.Errorf("no container %q in %s%s", sel.Target, p.appsName(), DidYouMean(sel.Target, slices.Sorted(maps.Keys(p.Containers))))
 	}
 	if sel.Instance != "" && !instanceRE.MatchString(sel.Instance) {
 		return nil, fmt.Errorf("instance name %q is not valid: use letters, digits, '_', '.' and '-', starting with a letter or digit", sel.Instance)

@@ -1,6 +1,7 @@
 package project
 
 import (
+	"slices"
 	"strings"
 )
 
@@ -41,7 +42,7 @@ func checkLinks(entries []Entry, confName string, ps *problems) {
 				visit(j)
 			case 1:
 				var names []string
-				for _, k := range stack[indexOfInt(stack, j):] {
+				for _, k := range stack[slices.Index(stack, j):] {
 					names = append(names, entries[k].Key())
 				}
 				names = append(names, entries[j].Key())
@@ -66,13 +67,4 @@ func instancesOf(entries []Entry, container string) []string {
 		}
 	}
 	return out
-}
-
-func indexOfInt(list []int, v int) int {
-	for i, x := range list {
-		if x == v {
-			return i
-		}
-	}
-	return -1
 }
