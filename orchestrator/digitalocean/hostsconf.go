@@ -147,17 +147,3 @@ func (h *Hosts) Select(names ...string) ([]Host, error) {
 	}
 	return out, nil
 }
-
-// HostsForGroup returns, in file order, the hosts that run the run.conf group:
-// those listing it in "groups", and those with no "groups" at all (a host
-// without groups runs everything, so a one-host project needs no groups).
-func (h *Hosts) HostsForGroup(group string) []string {
-	var out []string
-	for _, n := range h.Names {
-		gs := h.hosts[n].Groups
-		if len(gs) == 0 || slices.Contains(gs, group) {
-			out = append(out, n)
-		}
-	}
-	return out
-}

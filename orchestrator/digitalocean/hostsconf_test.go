@@ -139,7 +139,7 @@ func TestLoadHosts(t *testing.T) {
 	})
 }
 
-func TestHostsForGroupAndSelect(t *testing.T) {
+func TestHostsSelect(t *testing.T) {
 	hs, err := ParseHosts("hosts.yaml", []byte(`
 web1: {region: fra1, groups: [web]}
 web2: {region: fra1, groups: [web, cron]}
@@ -148,16 +148,6 @@ misc: {region: fra1}
 `))
 	if err != nil {
 		t.Fatal(err)
-	}
-	for group, want := range map[string][]string{
-		"web":  {"web1", "web2", "misc"},
-		"cron": {"web2", "misc"},
-		"db":   {"db", "misc"},
-		"":     {"misc"},
-	} {
-		if got := hs.HostsForGroup(group); !reflect.DeepEqual(got, want) {
-			t.Errorf("HostsForGroup(%q) = %q, want %q", group, got, want)
-		}
 	}
 	sel, err := hs.Select("db", "web1")
 	if err != nil || len(sel) != 2 || sel[0].Name != "web1" || sel[1].Name != "db" {
