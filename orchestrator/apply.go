@@ -7,17 +7,32 @@ import (
 	"strings"
 )
 
-// perform does one step and returns the instance's IP where it has one. It
-// only carries out the step's action; every choice was made by the plan.
-func (o *Orchestrator) perform(ctx context.Context, s *Step, linkIPs map[string]string) (string, error) {
+// perform does one step and returns the instance's IP where it has one, and
+// what it did where that says more than the step's reason. It only carries
+// out the step's action; every choice was made by the plan.
+func (o *Orchestrator) perform(ctx context.Context, s *Step, linkIPs map[string]string) (ip, detail string, err error) {
+	switch s.Action {
+	case Sync:
+		n, err := o.fs().Sync(ctx, s.image, s.src, s.dst)
+		if err != nil {
+			return "", "", fmt.Errorf("volume %s: copy to %s: %w", s.Name, o.Describe(), err)
+		}
+		return "", fmt.Sprintf("%s: %d file(s) sent or deleted", s.Reason, n), nil
+	case Create, Recreate:
+		ip, err := o.create(ctx, s, linkIPs)
+		return ip, s.Reason, err
+	}
+	ip, err = o.do(ctx, s)
+	return ip, s.Reason, err
+}
+
+func (o *Orchestrator) do(ctx context.Context, s *Step) (string, error) {
 	switch s.Action {
 	case Leave:
 		if s.Existing != nil {
 			return s.Existing.IP, nil
 		}
 		return "", nil
-	case Create, Recreate:
-		return o.create(ctx, s, linkIPs)
 	case Start:
 		return o.start(ctx, s.Name, s.Existing.ID)
 	case Stop:
@@ -33,13 +48,6 @@ func (o *Orchestrator) perform(ctx context.Context, s *Step, linkIPs map[string]
 		return "", o.buildOne(ctx, s.build)
 	case Ship:
 		return "", o.ship(ctx, s.ship)
-	case Sync:
-		n, err := o.fs().Sync(ctx, s.image, s.src, s.dst)
-		if err != nil {
-			return "", fmt.Errorf("volume %s: copy to %s: %w", s.Name, o.Describe(), err)
-		}
-		s.Reason = fmt.Sprintf("%d file(s) sent or deleted", n)
-		return "", nil
 	case Purge:
 		if err := o.fs().RemoveAll(ctx, s.image, s.dirs); err != nil {
 			return "", fmt.Errorf("purge on %s: %w", o.Describe(), err)

@@ -82,7 +82,7 @@ func (x *execution) run(ctx context.Context, s *Step) {
 	if s.Action != Leave {
 		x.o.emit(Event{Instance: s.Name, Action: s.Action, Status: Working, Detail: s.Reason})
 	}
-	ip, err := x.o.perform(ctx, s, x.linkIPs(s))
+	ip, detail, err := x.o.perform(ctx, s, x.linkIPs(s))
 	if err != nil {
 		x.fail(s.Name, err) // before releasing the slot, so no new work starts
 		<-x.sem
@@ -94,7 +94,7 @@ func (x *execution) run(ctx context.Context, s *Step) {
 	x.ips[s.Name] = ip
 	x.mu.Unlock()
 	if s.Action != Leave {
-		x.o.emit(Event{Instance: s.Name, Action: s.Action, Status: Done, Elapsed: time.Since(start), Detail: s.Reason})
+		x.o.emit(Event{Instance: s.Name, Action: s.Action, Status: Done, Elapsed: time.Since(start), Detail: detail})
 	}
 	if err := x.ready(ctx, s); err != nil {
 		x.fail(s.Name, err)

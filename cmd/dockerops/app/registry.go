@@ -60,6 +60,7 @@ func init() {
 				{"wait_timeout", kindNumber, "how long to wait for readiness (default 120)"},
 				{"remove_orphans", kindBool, "remove the project's containers that run.conf no longer lists"},
 				{"ship", kindBool, "with host=: send the locally built images (only those that differ) instead of building on the host"},
+				{"nocache", kindBool, "with host=: build the images the host lacks without Docker's build cache, as build does"},
 				keyProgress,
 			}, overrideKeys), Run: runRun},
 		{Name: "ps", Arg: "all", Summary: "List the project's instances (ps:all: of every dockerops project).",
