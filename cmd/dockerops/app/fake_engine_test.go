@@ -160,7 +160,13 @@ func (b *syncBuffer) String() string {
 // ending in .in loses it (inventory.json.in: git ignores inventory.json).
 func copyFixture(t *testing.T, src string) string {
 	t.Helper()
-	dst := t.TempDir()
+	return copyTree(t, src, t.TempDir(), nil)
+}
+
+// copyTree copies the files of src into dst, each passed through edit when
+// it is set; a name ending in .in loses it.
+func copyTree(t *testing.T, src, dst string, edit func([]byte) []byte) string {
+	t.Helper()
 	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -168,6 +174,9 @@ func copyFixture(t *testing.T, src string) string {
 		data, err := os.ReadFile(path)
 		if err != nil {
 			return err
+		}
+		if edit != nil {
+			data = edit(data)
 		}
 		rel, _ := filepath.Rel(src, path)
 		to := filepath.Join(dst, strings.TrimSuffix(rel, ".in"))

@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"io/fs"
 	"net"
 	"net/http"
 	"os"
@@ -43,26 +42,9 @@ func copyProject(t *testing.T, src, prefix string) *e2eProject {
 		t.Skip("needs a Docker engine")
 	}
 	p := &e2eProject{t: t, dir: t.TempDir(), name: prefix + randomSuffix(), port: freePort(t)}
-	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, path)
-		rel = strings.TrimSuffix(rel, ".in")
-		data = bytes.ReplaceAll(data, []byte("@PORT@"), []byte(strconv.Itoa(p.port)))
-		dst := filepath.Join(p.dir, rel)
-		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-			return err
-		}
-		return os.WriteFile(dst, data, 0o644)
+	copyTree(t, src, p.dir, func(data []byte) []byte {
+		return bytes.ReplaceAll(data, []byte("@PORT@"), []byte(strconv.Itoa(p.port)))
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	t.Cleanup(func() {
 		p.run("clean:all,force=True,timeout=1")
 		out, _ := exec.Command("docker", "images", "-q", "--filter", "label=dockerops.project="+p.name).Output()
@@ -79,17 +61,19 @@ func (p *e2eProject) run(args ...string) (int, string, string) {
 
 func (p *e2eProject) runWithInput(stdin string, args ...string) (int, string, string) {
 	var out, errb bytes.Buffer
-	getenv := func(k string) (string, bool) {
-		switch k {
-		case "PROJECT_DIR":
-			return p.dir, true
-		case "PROJECT_NAME":
-			return p.name, true
-		}
-		return os.LookupEnv(k)
-	}
-	code := Run(context.Background(), args, Env{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb, Getenv: getenv})
+	code := Run(context.Background(), args, Env{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb, Getenv: p.getenv})
 	return code, out.String(), errb.String()
+}
+
+// getenv is the process environment with the project's folder and name.
+func (p *e2eProject) getenv(k string) (string, bool) {
+	switch k {
+	case "PROJECT_DIR":
+		return p.dir, true
+	case "PROJECT_NAME":
+		return p.name, true
+	}
+	return os.LookupEnv(k)
 }
 
 // must runs a command line that has to succeed and returns its stdout.

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -37,17 +36,8 @@ func TestIntegrationInterruptedRunResumes(t *testing.T) {
 	defer cancel()
 	// db is created first (web links to it): interrupt while it is made.
 	stderr := &cancelOn{word: "-db-one: create working", cancel: cancel}
-	getenv := func(k string) (string, bool) {
-		switch k {
-		case "PROJECT_DIR":
-			return p.dir, true
-		case "PROJECT_NAME":
-			return p.name, true
-		}
-		return os.LookupEnv(k)
-	}
 	var out bytes.Buffer
-	code := Run(ctx, []string{"run:all,progress=plain"}, Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: stderr, Getenv: getenv})
+	code := Run(ctx, []string{"run:all,progress=plain"}, Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: stderr, Getenv: p.getenv})
 	if code != 130 {
 		t.Fatalf("interrupted run:all exited %d, want 130\n%s", code, stderr.buf.String())
 	}
