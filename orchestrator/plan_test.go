@@ -1,4 +1,4 @@
-package orchestrator
+package orchestrator_test
 
 import (
 	"context"
@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dockerops/dockerops/orchestrator"
+	"github.com/dockerops/dockerops/orchestrator/enginetest"
 	"github.com/dockerops/dockerops/project"
 )
 
@@ -37,13 +39,13 @@ func inst(container, instance string, links ...string) project.Instance {
 	return in
 }
 
-func newOrch(f *fakeEngine) *Orchestrator {
+func newOrch(f *enginetest.Fake) *orchestrator.Orchestrator {
 	for _, c := range []string{"db", "web", "worker", "cache"} {
-		if f.images["demo/"+c] == "" {
-			f.images["demo/"+c] = "sha256:" + c + "1"
+		if f.Image("demo/"+c) == "" {
+			f.AddImage("demo/"+c, "sha256:"+c+"1")
 		}
 	}
-	return &Orchestrator{Target: Target{Engine: f}, Project: "demo", AuthorizedKeys: "ssh-ed25519 AAAA test"}
+	return &orchestrator.Orchestrator{Target: orchestrator.Target{Engine: f}, Project: "demo", AuthorizedKeys: "ssh-ed25519 AAAA test"}
 }
 
 func demoRun() []project.Instance {
@@ -55,7 +57,7 @@ func demoRun() []project.Instance {
 	}
 }
 
-func apply(t *testing.T, o *Orchestrator, run []project.Instance, opts PlanOptions) Plan {
+func apply(t *testing.T, o *orchestrator.Orchestrator, run []project.Instance, opts orchestrator.PlanOptions) orchestrator.Plan {
 	t.Helper()
 	ctx := context.Background()
 	plan, err := o.Plan(ctx, run, opts)
@@ -91,38 +93,38 @@ func golden(t *testing.T, name, got string) {
 func TestPlanGolden(t *testing.T) {
 	cases := []struct {
 		name   string
-		change func(f *fakeEngine, run []project.Instance) []project.Instance
-		opts   PlanOptions
+		change func(f *enginetest.Fake, run []project.Instance) []project.Instance
+		opts   orchestrator.PlanOptions
 	}{
-		{"first-run", nil, PlanOptions{}},
-		{"nothing-changed", func(_ *fakeEngine, run []project.Instance) []project.Instance { return run }, PlanOptions{}},
-		{"env-changed", func(_ *fakeEngine, run []project.Instance) []project.Instance {
+		{"first-run", nil, orchestrator.PlanOptions{}},
+		{"nothing-changed", func(_ *enginetest.Fake, run []project.Instance) []project.Instance { return run }, orchestrator.PlanOptions{}},
+		{"env-changed", func(_ *enginetest.Fake, run []project.Instance) []project.Instance {
 			run[3].Env["GREETING"] = "bonjour"
 			return run
-		}, PlanOptions{}},
-		{"image-rebuilt", func(f *fakeEngine, run []project.Instance) []project.Instance {
-			f.images["demo/worker"] = "sha256:worker2"
+		}, orchestrator.PlanOptions{}},
+		{"image-rebuilt", func(f *enginetest.Fake, run []project.Instance) []project.Instance {
+			f.AddImage("demo/worker", "sha256:worker2")
 			return run
-		}, PlanOptions{}},
-		{"link-target-recreated", func(_ *fakeEngine, run []project.Instance) []project.Instance {
+		}, orchestrator.PlanOptions{}},
+		{"link-target-recreated", func(_ *enginetest.Fake, run []project.Instance) []project.Instance {
 			run[1].Env["POSTGRES_PASSWORD"] = "changed"
 			return run
-		}, PlanOptions{}},
-		{"instance-removed-from-conf", func(_ *fakeEngine, run []project.Instance) []project.Instance {
+		}, orchestrator.PlanOptions{}},
+		{"instance-removed-from-conf", func(_ *enginetest.Fake, run []project.Instance) []project.Instance {
 			return run[:3]
-		}, PlanOptions{RemoveOrphans: true, Known: map[string]bool{"demo-web-master": true, "demo-db-one": true, "demo-cache-one": true}}},
-		{"instance-stopped", func(f *fakeEngine, run []project.Instance) []project.Instance {
-			f.containers["demo-worker-one"].State = "exited"
+		}, orchestrator.PlanOptions{RemoveOrphans: true, Known: map[string]bool{"demo-web-master": true, "demo-db-one": true, "demo-cache-one": true}}},
+		{"instance-stopped", func(f *enginetest.Fake, run []project.Instance) []project.Instance {
+			f.SetState("demo-worker-one", "exited")
 			return run
-		}, PlanOptions{}},
+		}, orchestrator.PlanOptions{}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			f := newFake()
+			f := enginetest.New()
 			o := newOrch(f)
 			run := demoRun()
 			if tc.change != nil {
-				apply(t, o, run, PlanOptions{})
+				apply(t, o, run, orchestrator.PlanOptions{})
 				run = tc.change(f, demoRun())
 			}
 			plan, err := o.Plan(context.Background(), run, tc.opts)
@@ -135,19 +137,19 @@ func TestPlanGolden(t *testing.T) {
 }
 
 func TestNoOpRunWritesNothing(t *testing.T) {
-	f := newFake()
+	f := enginetest.New()
 	o := newOrch(f)
-	apply(t, o, demoRun(), PlanOptions{})
-	f.calls = nil
-	plan := apply(t, o, demoRun(), PlanOptions{})
+	apply(t, o, demoRun(), orchestrator.PlanOptions{})
+	f.ResetCalls()
+	plan := apply(t, o, demoRun(), orchestrator.PlanOptions{})
 	if plan.Changes() != 0 {
 		t.Errorf("second run planned %d changes:\n%s", plan.Changes(), plan)
 	}
-	if w := f.writes(); len(w) != 0 {
+	if w := writes(f); len(w) != 0 {
 		t.Errorf("no-op run wrote to the engine: %v", w)
 	}
 	lists := 0
-	for _, c := range f.calls {
+	for _, c := range f.Calls() {
 		if strings.HasPrefix(c, "containers") {
 			lists++
 		}
@@ -161,15 +163,15 @@ func TestNoOpRunWritesNothing(t *testing.T) {
 }
 
 func TestOnlyChangedInstanceIsRecreated(t *testing.T) {
-	f := newFake()
+	f := enginetest.New()
 	o := newOrch(f)
-	apply(t, o, demoRun(), PlanOptions{})
-	f.calls = nil
+	apply(t, o, demoRun(), orchestrator.PlanOptions{})
+	f.ResetCalls()
 	run := demoRun()
 	run[0].Env["GREETING"] = "hi" // web-master: nothing links to it
-	apply(t, o, run, PlanOptions{})
+	apply(t, o, run, orchestrator.PlanOptions{})
 	var created []string
-	for _, w := range f.writes() {
+	for _, w := range f.Writes() {
 		if strings.HasPrefix(w, "create ") {
 			created = append(created, strings.TrimPrefix(w, "create "))
 		}
@@ -180,11 +182,11 @@ func TestOnlyChangedInstanceIsRecreated(t *testing.T) {
 }
 
 func TestLinkEnvHoldsTargetIP(t *testing.T) {
-	f := newFake()
+	f := enginetest.New()
 	o := newOrch(f)
-	apply(t, o, demoRun(), PlanOptions{})
-	db := f.containers["demo-db-one"]
-	web := f.specs["demo-web-master"]
+	apply(t, o, demoRun(), orchestrator.PlanOptions{})
+	db, _ := f.Container("demo-db-one")
+	web, _ := f.Spec("demo-web-master")
 	if !containsString(web.Env, "DB_CONTAINER_IP="+db.IP) {
 		t.Errorf("web env %v lacks DB_CONTAINER_IP=%s", web.Env, db.IP)
 	}
@@ -194,27 +196,42 @@ func TestLinkEnvHoldsTargetIP(t *testing.T) {
 }
 
 func TestLinkToAbsentInstanceNeedsAnAddress(t *testing.T) {
-	f := newFake()
+	f := enginetest.New()
 	o := newOrch(f)
 	web := inst("web", "master", "DB=db/one")
-	_, err := o.Plan(context.Background(), []project.Instance{web}, PlanOptions{})
+	_, err := o.Plan(context.Background(), []project.Instance{web}, orchestrator.PlanOptions{})
 	if err == nil || !strings.Contains(err.Error(), "DB_CONTAINER_IP") {
 		t.Fatalf("err = %v, want an error naming DB_CONTAINER_IP", err)
 	}
 	web.Env["DB_CONTAINER_IP"] = "192.0.2.10" // another host's address, from host.conf
-	apply(t, o, []project.Instance{web}, PlanOptions{})
-	if !containsString(f.specs["demo-web-master"].Env, "DB_CONTAINER_IP=192.0.2.10") {
-		t.Errorf("env = %v, want the given address", f.specs["demo-web-master"].Env)
+	apply(t, o, []project.Instance{web}, orchestrator.PlanOptions{})
+	if spec, _ := f.Spec("demo-web-master"); !containsString(spec.Env, "DB_CONTAINER_IP=192.0.2.10") {
+		t.Errorf("env = %v, want the given address", spec.Env)
 	}
 }
 
 func TestMissingImageIsNamed(t *testing.T) {
-	f := newFake()
-	o := &Orchestrator{Target: Target{Engine: f}, Project: "demo"}
-	_, err := o.Plan(context.Background(), []project.Instance{inst("db", "one")}, PlanOptions{})
+	f := enginetest.New()
+	o := &orchestrator.Orchestrator{Target: orchestrator.Target{Engine: f}, Project: "demo"}
+	_, err := o.Plan(context.Background(), []project.Instance{inst("db", "one")}, orchestrator.PlanOptions{})
 	if err == nil || !strings.Contains(err.Error(), "build:db") {
 		t.Fatalf("err = %v, want a hint to build db", err)
 	}
+}
+
+// writes is every call but the reads planning makes (ping, containers,
+// image, inspect). Unlike f.Writes it counts logs too: neither planning nor
+// applying has a reason to read a container's logs.
+func writes(f *enginetest.Fake) []string {
+	var w []string
+	for _, c := range f.Calls() {
+		switch verb, _, _ := strings.Cut(c, " "); verb {
+		case "ping", "containers", "image", "inspect":
+		default:
+			w = append(w, c)
+		}
+	}
+	return w
 }
 
 func containsString(list []string, s string) bool {
@@ -229,30 +246,28 @@ func containsString(list []string, s string) bool {
 // Two instances publishing one host port on a target are refused before any
 // engine write, naming both and the port.
 func TestPlanRefusesTwoInstancesOnOneHostPort(t *testing.T) {
-	f := newFake()
+	f := enginetest.New()
 	o := newOrch(f)
 	web, api := inst("web", "master"), inst("worker", "one")
 	web.Ports = []project.Port{{Container: 80, Host: 8080, Protocol: "tcp"}}
 	api.Ports = []project.Port{{Container: 8080, Host: 8080, Protocol: "tcp"}}
-	_, err := o.Plan(context.Background(), []project.Instance{web, api}, PlanOptions{})
+	_, err := o.Plan(context.Background(), []project.Instance{web, api}, orchestrator.PlanOptions{})
 	if err == nil || !strings.Contains(err.Error(), "demo-web-master and demo-worker-one") || !strings.Contains(err.Error(), "8080/tcp") {
 		t.Fatalf("err = %v, want both instances and 8080/tcp named", err)
 	}
-	if w := f.writes(); len(w) != 0 {
+	if w := writes(f); len(w) != 0 {
 		t.Errorf("a refused plan wrote to the engine: %v", w)
 	}
 	// The same port over udp is another port.
 	api.Ports[0].Protocol = "udp"
-	if _, err := o.Plan(context.Background(), []project.Instance{web, api}, PlanOptions{}); err != nil {
+	if _, err := o.Plan(context.Background(), []project.Instance{web, api}, orchestrator.PlanOptions{}); err != nil {
 		t.Errorf("tcp and udp on 8080 refused: %v", err)
 	}
 	// A running container of the project that stays holds its port too.
-	apply(t, o, []project.Instance{web}, PlanOptions{})
-	f.mu.Lock()
-	f.containers["demo-web-master"].Ports = []PortBinding{{Container: 80, Host: 8080, Protocol: "tcp"}}
-	f.mu.Unlock()
+	apply(t, o, []project.Instance{web}, orchestrator.PlanOptions{})
+	f.SetPorts("demo-web-master", []orchestrator.PortBinding{{Container: 80, Host: 8080, Protocol: "tcp"}})
 	api.Ports[0].Protocol = "tcp"
-	if _, err := o.Plan(context.Background(), []project.Instance{api}, PlanOptions{}); err == nil || !strings.Contains(err.Error(), "demo-web-master") {
+	if _, err := o.Plan(context.Background(), []project.Instance{api}, orchestrator.PlanOptions{}); err == nil || !strings.Contains(err.Error(), "demo-web-master") {
 		t.Errorf("err = %v, want the running demo-web-master named", err)
 	}
 }
@@ -261,37 +276,56 @@ func TestPlanRefusesTwoInstancesOnOneHostPort(t *testing.T) {
 // instances that mount it start, and bound from its copy; one outside the
 // project is refused by name.
 func TestRemotePlanCopiesProjectVolumes(t *testing.T) {
-	f := newFake()
+	f := enginetest.New()
 	o := newOrch(f)
-	o.Host, o.Files = "web1", HostFiles{Engine: f, Dir: "/var/lib/dockerops/demo", Project: "demo"}
+	o.Host, o.Files = "web1", orchestrator.HostFiles{Engine: f, Dir: "/var/lib/dockerops/demo", Project: "demo"}
 	dir := t.TempDir()
 	if err := os.Mkdir(filepath.Join(dir, "static"), 0o755); err != nil {
 		t.Fatal(err)
 	}
+	if err := os.WriteFile(filepath.Join(dir, "static", "index.html"), []byte("<h1>hi</h1>"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	web := inst("web", "master")
 	web.Volumes = []project.Volume{{Source: filepath.Join(dir, "static"), Target: "/srv/static", Relative: "static"}}
-	plan, err := o.Plan(context.Background(), []project.Instance{web}, PlanOptions{})
+	plan, err := o.Plan(context.Background(), []project.Instance{web}, orchestrator.PlanOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var sync, create *Step
+	var sync, create *orchestrator.Step
 	for i, s := range plan.Steps {
 		switch s.Action {
-		case Sync:
+		case orchestrator.Sync:
 			sync = &plan.Steps[i]
-		case Create:
+		case orchestrator.Create:
 			create = &plan.Steps[i]
 		}
 	}
-	if sync == nil || sync.dst != "/var/lib/dockerops/demo/volumes/static" || create == nil || !slices.Contains(create.Deps, sync.Name) {
+	if sync == nil || sync.Reason != "to /var/lib/dockerops/demo/volumes/static" || create == nil || !slices.Contains(create.Deps, sync.Name) {
 		t.Fatalf("plan does not copy static to the host before web starts:\n%s", plan)
 	}
-	spec := o.containerSpec(web, "sha256:web1", nil, nil)
+	if err := o.Apply(context.Background(), plan); err != nil {
+		t.Fatal(err)
+	}
+	// The helper container sees the data root at /dockerops-root.
+	copied, created := -1, -1
+	for i, c := range f.Calls() {
+		switch {
+		case strings.HasPrefix(c, "copy ") && strings.HasSuffix(c, " /dockerops-root/volumes/static index.html"):
+			copied = i
+		case c == "create demo-web-master":
+			created = i
+		}
+	}
+	if got := f.Copied("/dockerops-root/volumes/static/index.html"); got != "<h1>hi</h1>" || copied < 0 || created < copied {
+		t.Errorf("calls %v: static/index.html (%q on the host) is not copied to the data root's volumes/static before web is created", f.Calls(), got)
+	}
+	spec, _ := f.Spec("demo-web-master")
 	if !slices.Contains(spec.Binds, "/var/lib/dockerops/demo/volumes/static:/srv/static") {
 		t.Errorf("binds %v: the volume is not bound from its copy on the host", spec.Binds)
 	}
 	web.Volumes[0].Relative, web.Volumes[0].Source = "../outside", filepath.Join(filepath.Dir(dir), "outside")
-	if _, err := o.Plan(context.Background(), []project.Instance{web}, PlanOptions{}); err == nil || !strings.Contains(err.Error(), "../outside:/srv/static") {
+	if _, err := o.Plan(context.Background(), []project.Instance{web}, orchestrator.PlanOptions{}); err == nil || !strings.Contains(err.Error(), "../outside:/srv/static") {
 		t.Errorf("err = %v, want the volume outside the project refused by name", err)
 	}
 }

@@ -22,9 +22,10 @@ import (
 // Every call is recorded as "verb args", e.g. "start demo-web-one" or
 // "exec demo-web-one supervisorctl status"; the verbs are ping, containers,
 // image, build, network, rmnetwork, create, start, stop, remove, inspect,
-// exec, attach, logs, save and load.
+// exec, attach, logs, save, load and copy.
 type Fake struct {
-	// StartDelay is how long Start takes (set before the first call).
+	// StartDelay is how long Start takes (set before the first call);
+	// SetStartDelay adds to it for one container.
 	StartDelay time.Duration
 	// HealthOnStart is the health a started container reports ("" = the
 	// image has no HEALTHCHECK; set before the first call).
@@ -38,6 +39,9 @@ type Fake struct {
 	networks    map[string]bool
 	copied      map[string]string // CopyTo: path -> content
 	calls       []string
+	callTimes   []time.Time // when each of calls was made
+	started     map[string]finished
+	startDelays map[string]time.Duration
 	failures    map[string]error
 	execs       map[string]Result
 	attaches    map[string]Result
@@ -47,6 +51,13 @@ type Fake struct {
 	inflight    int
 	maxInflight int
 	startOrder  []string
+}
+
+// finished is when a Start returned: the time, and how many calls had been
+// recorded by then.
+type finished struct {
+	calls int
+	at    time.Time
 }
 
 // Result is what a scripted Exec or Attach writes and returns.
@@ -62,6 +73,7 @@ func New() *Fake {
 		containers: map[string]*orchestrator.Observed{}, specs: map[string]orchestrator.ContainerSpec{},
 		images: map[string]string{}, networks: map[string]bool{}, failures: map[string]error{},
 		execs: map[string]Result{}, attaches: map[string]Result{}, logs: map[string]string{},
+		started: map[string]finished{}, startDelays: map[string]time.Duration{},
 		nextIP: 2,
 	}
 }
@@ -106,6 +118,33 @@ func (f *Fake) SetState(id, state string) {
 			c.IP = ""
 		}
 	}
+}
+
+// SetHealth changes a container's health and its last health check output,
+// as if its HEALTHCHECK had just run.
+func (f *Fake) SetHealth(id, health, log string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if c, ok := f.containers[id]; ok {
+		c.Health, c.HealthLog = health, log
+	}
+}
+
+// SetPorts changes the ports a container publishes.
+func (f *Fake) SetPorts(id string, ports []orchestrator.PortBinding) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if c, ok := f.containers[id]; ok {
+		c.Ports = slices.Clone(ports)
+	}
+}
+
+// SetStartDelay makes Start of container id take d longer than StartDelay,
+// e.g. a slow link target.
+func (f *Fake) SetStartDelay(id string, d time.Duration) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.startDelays[id] = d
 }
 
 // Spec returns the spec a container was created with by Create.
@@ -208,11 +247,40 @@ func (f *Fake) Writes() []string {
 	return w
 }
 
-// ResetCalls forgets the calls recorded so far, e.g. after a test's setup.
+// When is the position in Calls and the time of the first call that is
+// exactly call; -1 and the zero time when there is none.
+func (f *Fake) When(call string) (int, time.Time) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for i, c := range f.calls {
+		if c == call {
+			return i, f.callTimes[i]
+		}
+	}
+	return -1, time.Time{}
+}
+
+// StartedAt is when the first Start of container id returned, failed or
+// not, and how many calls had been recorded by then: a call at position i
+// in Calls was made after that Start finished if and only if i >= calls.
+// It is -1 and the zero time when no Start of id has returned.
+func (f *Fake) StartedAt(id string) (calls int, at time.Time) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	s, ok := f.started[id]
+	if !ok {
+		return -1, time.Time{}
+	}
+	return s.calls, s.at
+}
+
+// ResetCalls forgets the calls recorded so far, and when each Start
+// finished, e.g. after a test's setup.
 func (f *Fake) ResetCalls() {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.calls = nil
+	f.calls, f.callTimes = nil, nil
+	clear(f.started)
 }
 
 // StartOrder lists the containers Start started, in order.
@@ -233,6 +301,7 @@ func (f *Fake) MaxInflight() int {
 func (f *Fake) begin(verb string, args ...string) error {
 	call := strings.Join(append([]string{verb}, args...), " ")
 	f.calls = append(f.calls, call)
+	f.callTimes = append(f.callTimes, time.Now())
 	for prefix, err := range f.failures {
 		if call == prefix || strings.HasPrefix(call, prefix+" ") {
 			return err
@@ -349,18 +418,22 @@ func (f *Fake) Create(_ context.Context, spec orchestrator.ContainerSpec) (strin
 	return spec.Name, nil
 }
 
-// Start runs a created or exited container and gives it the next IP.
+// Start runs a created or exited container and gives it the next IP and
+// HealthOnStart; it takes StartDelay plus what SetStartDelay gave id.
 func (f *Fake) Start(_ context.Context, id string) error {
 	f.mu.Lock()
 	err := f.begin("start", id)
 	f.inflight++
 	f.maxInflight = max(f.maxInflight, f.inflight)
-	delay := f.StartDelay
+	delay := f.StartDelay + f.startDelays[id]
 	f.mu.Unlock()
 	time.Sleep(delay)
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.inflight--
+	if _, ok := f.started[id]; !ok {
+		f.started[id] = finished{calls: len(f.calls), at: time.Now()}
+	}
 	if err != nil {
 		return err
 	}

@@ -156,3 +156,71 @@ func TestConcurrentUse(t *testing.T) {
 		t.Error("clean did not remove the network once the last container was gone")
 	}
 }
+
+// A slow Start is seen finishing after the calls made while it ran, and
+// before those made once it returned.
+func TestStartDelayAndTimes(t *testing.T) {
+	ctx := context.Background()
+	f := enginetest.New()
+	f.AddContainer(orchestrator.Observed{Name: "slow"})
+	f.AddContainer(orchestrator.Observed{Name: "quick"})
+	f.SetStartDelay("slow", 50*time.Millisecond)
+	if n, at := f.StartedAt("slow"); n != -1 || !at.IsZero() {
+		t.Errorf("StartedAt before any start: %d %v", n, at)
+	}
+	begun := time.Now()
+	done := make(chan error)
+	go func() { done <- f.Start(ctx, "slow") }()
+	for i, _ := f.When("start slow"); i < 0; i, _ = f.When("start slow") {
+		time.Sleep(time.Millisecond)
+	}
+	if err := f.Start(ctx, "quick"); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Inspect(ctx, "slow"); err != nil {
+		t.Fatal(err)
+	}
+	n, at := f.StartedAt("slow")
+	quick, _ := f.When("start quick")
+	inspect, inspectAt := f.When("inspect slow")
+	if quick >= n || inspect < n {
+		t.Errorf("calls %v: slow finished after %d calls, want after start quick (%d) and before inspect slow (%d)", f.Calls(), n, quick, inspect)
+	}
+	if at.Sub(begun) < 50*time.Millisecond || inspectAt.Before(at) {
+		t.Errorf("slow started %v after it was asked, inspected at %v, finished at %v", at.Sub(begun), inspectAt, at)
+	}
+	if n, _ := f.StartedAt("quick"); n < 0 {
+		t.Error("quick's start is not recorded")
+	}
+	f.ResetCalls()
+	if n, _ := f.StartedAt("slow"); n != -1 {
+		t.Error("ResetCalls kept when slow started")
+	}
+}
+
+func TestSetHealthAndPorts(t *testing.T) {
+	ctx := context.Background()
+	f := enginetest.New()
+	f.HealthOnStart = "starting"
+	f.AddContainer(orchestrator.Observed{Name: "db"})
+	if err := f.Start(ctx, "db"); err != nil {
+		t.Fatal(err)
+	}
+	if ob, _ := f.Inspect(ctx, "db"); ob.Health != "starting" {
+		t.Errorf("health after start %q, want starting", ob.Health)
+	}
+	f.SetHealth("db", "unhealthy", "no response")
+	ports := []orchestrator.PortBinding{{Container: 5432, Host: 5432, Protocol: "tcp"}}
+	f.SetPorts("db", ports)
+	ports[0].Host = 1
+	ob, _ := f.Inspect(ctx, "db")
+	if ob.Health != "unhealthy" || ob.HealthLog != "no response" {
+		t.Errorf("health %q %q, want unhealthy and its output", ob.Health, ob.HealthLog)
+	}
+	if len(ob.Ports) != 1 || ob.Ports[0].Host != 5432 {
+		t.Errorf("ports %v, want 5432 as set", ob.Ports)
+	}
+}
