@@ -1,5 +1,10 @@
-// Package orchestrator turns a resolved project into containers on an engine:
-// it observes what the engine runs (by dockerops labels), diffs that against the
-// resolved instances into a Plan, and applies the plan in parallel. The Engine
-// interface is all it needs from Docker, so tests can use a fake.
+// Package orchestrator turns a resolved project into containers on a target,
+// one machine: its engine and the files its instances mount (target.go,
+// hostfiles.go). It observes what the engine runs (by dockerops labels),
+// diffs that against the resolved instances into a Plan (plan.go; clean,
+// start, stop, build and ship make plans too), and one executor applies any
+// plan in parallel without deciding anything (execute.go, apply.go), sending
+// typed progress Events. Placement of instances on hosts and the link
+// resolver live here too (placement.go, links.go). The Engine interface is all
+// it needs from Docker, so tests use the fake in orchestrator/enginetest.
 package orchestrator
