@@ -3,6 +3,8 @@
 # default, bash for interactive and safemode instances).
 set -euo pipefail
 
+# Sourced: the link addresses it exports are seen by every stage below.
+. /entrypoint-links.sh
 /entrypoint-common.sh
 
 case "${SAFEMODE:-False}" in
