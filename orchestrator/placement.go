@@ -1,6 +1,7 @@
 package orchestrator
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -45,9 +46,13 @@ func (pl Placement) hostFor(group string) (string, bool) {
 // OnHost narrows the selected instances to those host runs. A link whose
 // target (looked up among all the project's instances) runs on another host
 // gets that host's address in <NAME>_CONTAINER_IP, from address, unless the
-// environment or host.conf already gives one.
+// environment or host.conf already gives one. Only published ports answer on
+// another host's address, so a link to a target there that publishes none is
+// an error (every such link is named): Swarm mode (hosts=all) is what joins
+// hosts on one network.
 func (pl Placement) OnHost(host string, selected, all []project.Instance, address func(host string) (string, error)) ([]project.Instance, error) {
 	var out []project.Instance
+	var errs []error
 	for _, in := range selected {
 		if !pl.Runs(host, in.Group) {
 			continue
@@ -60,7 +65,14 @@ func (pl Placement) OnHost(host string, selected, all []project.Instance, addres
 			}
 			other, ok := pl.hostFor(target.Group)
 			if !ok {
-				return nil, fmt.Errorf("%s: link %s targets group %q, which no host runs", in.Name, l.Name, target.Group)
+				errs = append(errs, fmt.Errorf("%s: link %s targets group %q, which no host runs", in.Name, l.Name, target.Group))
+				continue
+			}
+			if !target.PublishPorts || len(target.Ports) == 0 {
+				errs = append(errs, fmt.Errorf("%s on host %s: link %s targets %s on host %s, which publishes no port there, so nothing would answer at %s's address; "+
+					"run the project in Swarm mode (hosts=all), publish %s's ports (publish_ports=True, EXPOSE in its Dockerfile) or set %s",
+					in.Name, host, l.Name, target.Name, other, other, target.Name, key))
+				continue
 			}
 			addr, err := address(other)
 			if err != nil {
@@ -70,6 +82,9 @@ func (pl Placement) OnHost(host string, selected, all []project.Instance, addres
 			in.Env[key] = addr
 		}
 		out = append(out, in)
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
 	}
 	if len(out) == 0 {
 		return nil, fmt.Errorf("host %s runs groups %v: none of the selected instances is in them", host, pl.groupsOf(host))

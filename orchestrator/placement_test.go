@@ -10,6 +10,13 @@ import (
 	"github.com/dockerops/dockerops/project"
 )
 
+// published makes an instance publish a port, so other hosts reach it.
+func published(in project.Instance) project.Instance {
+	in.PublishPorts = true
+	in.Ports = []project.Port{{Container: 5432, Host: 5432, Protocol: "tcp"}}
+	return in
+}
+
 func placed(name, group string, links ...project.Link) project.Instance {
 	in := project.Instance{Name: "demo-" + name, Container: name, Instance: "one", Group: group, Env: map[string]string{}, Links: links}
 	for _, l := range links {
@@ -30,7 +37,7 @@ func TestPlacementOnHost(t *testing.T) {
 	target := "demo-db"
 	web := placed("web", "front", project.Link{Name: "DB", Target: &target, TargetContainer: "db"})
 	cache := placed("cache", "front", project.Link{Name: "DB", TargetContainer: "db"}) // instance: null
-	db := placed("db", "back")
+	db := published(placed("db", "back"))
 	job := placed("job", "batch", project.Link{Name: "DB", Target: &target, TargetContainer: "db"})
 	all := []project.Instance{web, cache, db, job}
 	addresses := map[string]string{"db1": "10.1.0.2", "misc": "10.1.0.9"}
@@ -85,5 +92,63 @@ func TestPlacementOnHost(t *testing.T) {
 	lonely := orchestrator.Placement{Hosts: []orchestrator.PlacedHost{{Name: "web1", Groups: []string{"front"}}}}
 	if _, err := lonely.OnHost("web1", []project.Instance{web}, all, address); err == nil || !strings.Contains(err.Error(), `link DB targets group "back"`) {
 		t.Errorf("err = %v, want the link to an unplaced group named", err)
+	}
+}
+
+// In standalone mode (host=NAME) only published ports answer on another
+// host's address: a link to a target there that publishes none is refused
+// before anything runs, naming both instances and their hosts and pointing
+// at Swarm mode; a target on the same host, a published one and an address
+// given in the environment stay fine.
+func TestPlacementRefusesLinksToUnpublishedTargetsElsewhere(t *testing.T) {
+	pl := orchestrator.Placement{Hosts: []orchestrator.PlacedHost{
+		{Name: "web1", Groups: []string{"front"}},
+		{Name: "db1", Groups: []string{"back"}},
+	}}
+	db, cache := "demo-db", "demo-cache"
+	toDB := project.Link{Name: "DB", Target: &db, TargetContainer: "db"}
+	toCache := project.Link{Name: "CACHE", Target: &cache, TargetContainer: "cache"}
+	address := func(string) (string, error) { return "10.1.0.2", nil }
+	noPorts := placed("db", "back")
+	flagOnly := placed("db", "back") // publish_ports=True, but the image exposes nothing
+	flagOnly.PublishPorts = true
+	given := placed("web", "front", toDB)
+	given.Env["DB_CONTAINER_IP"] = "192.0.2.7"
+
+	tests := []struct {
+		name    string
+		web     project.Instance
+		others  []project.Instance
+		wantErr []string // "" = no error
+	}{
+		{"target publishes nothing", placed("web", "front", toDB), []project.Instance{noPorts},
+			[]string{"demo-web on host web1", "link DB targets demo-db on host db1", "publishes no port", "hosts=all"}},
+		{"publish_ports without ports", placed("web", "front", toDB), []project.Instance{flagOnly},
+			[]string{"demo-web", "demo-db", "hosts=all"}},
+		{"every such link is named", placed("web", "front", toDB, toCache), []project.Instance{noPorts, placed("cache", "back")},
+			[]string{"link DB targets demo-db", "link CACHE targets demo-cache"}},
+		{"published target", placed("web", "front", toDB), []project.Instance{published(placed("db", "back"))}, nil},
+		{"target on the same host", placed("web", "front", toCache), []project.Instance{placed("cache", "front")}, nil},
+		{"address given", given, []project.Instance{noPorts}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			all := append([]project.Instance{tt.web}, tt.others...)
+			_, err := pl.OnHost("web1", []project.Instance{tt.web}, all, address)
+			if tt.wantErr == nil {
+				if err != nil {
+					t.Errorf("err = %v, want none", err)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatalf("no error, want one naming %q", tt.wantErr)
+			}
+			for _, w := range tt.wantErr {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("err = %v\nwant it to say %q", err, w)
+				}
+			}
+		})
 	}
 }

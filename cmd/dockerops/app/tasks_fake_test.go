@@ -1,6 +1,8 @@
 package app
 
 import (
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -156,5 +158,32 @@ func TestFakeFixtureReachesHosts(t *testing.T) {
 	spec, ok := r.hosts["web1"].Spec("demo-web-one")
 	if !ok || !slices.Contains(spec.Env, "DB_CONTAINER_IP=10.110.0.3") {
 		t.Errorf("demo-web-one on web1 (created %v) does not link to db1's private address: %v", ok, spec.Env)
+	}
+}
+
+// run on one host refuses a link to an instance of another host that
+// publishes no port there, naming both and pointing at hosts=all, and
+// touches no engine's containers.
+func TestRunOnHostRefusesUnpublishedLinkElsewhere(t *testing.T) {
+	r := &fakeRun{dir: copyFixture(t, "testdata/fake")}
+	conf := filepath.Join(r.dir, "apps_containers", "run.conf")
+	data, err := os.ReadFile(conf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(conf, []byte(strings.Replace(string(data), `, "publish_ports": true`, "", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res := r.run(t, "run:all,host=web1")
+	if res.code != exitFailure {
+		t.Fatalf("exit %d, want 1\n%s", res.code, res.stderr)
+	}
+	for _, want := range []string{"demo-web-one on host web1", "demo-db-one on host db1", "hosts=all"} {
+		if !strings.Contains(res.stderr, want) {
+			t.Errorf("stderr does not say %q:\n%s", want, res.stderr)
+		}
+	}
+	if w := r.hosts["web1"].Writes(); len(w) != 0 {
+		t.Errorf("web1's engine was written to: %v", w)
 	}
 }
