@@ -76,7 +76,8 @@ func healthFromStatus(status string) string {
 }
 
 // projectIP is the address on the project's network (named after the
-// project), else on the first network, by name, that gave one.
+// project), else on the first network, by name, that gave one; Swarm's
+// ingress network comes last, as no link or ssh goes through it.
 func projectIP(nets map[string]*network.EndpointSettings, project string) string {
 	if ep := nets[project]; project != "" && ep != nil && ep.IPAddress != "" {
 		return ep.IPAddress
@@ -85,7 +86,12 @@ func projectIP(nets map[string]*network.EndpointSettings, project string) string
 	for name := range nets {
 		names = append(names, name)
 	}
-	sort.Strings(names)
+	sort.Slice(names, func(i, j int) bool {
+		if (names[i] == "ingress") != (names[j] == "ingress") {
+			return names[j] == "ingress"
+		}
+		return names[i] < names[j]
+	})
 	for _, name := range names {
 		if ep := nets[name]; ep != nil && ep.IPAddress != "" {
 			return ep.IPAddress

@@ -74,6 +74,11 @@ func TestProjectIP(t *testing.T) {
 			t.Errorf("projectIP(%q) = %q, want %q", tt.project, got, tt.want)
 		}
 	}
+	// A Swarm task: the overlay address, not the routing mesh's.
+	swarmNets := map[string]*network.EndpointSettings{"ingress": {IPAddress: "10.0.0.5"}, "overlay": {IPAddress: "10.0.1.7"}}
+	if got := projectIP(swarmNets, "demo"); got != "10.0.1.7" {
+		t.Errorf("projectIP of a task on ingress and overlay = %q, want the overlay's 10.0.1.7", got)
+	}
 	if got := projectIP(nil, "x"); got != "" {
 		t.Errorf("projectIP(nil) = %q, want empty", got)
 	}

@@ -22,7 +22,8 @@ import (
 // Every call is recorded as "verb args", e.g. "start demo-web-one" or
 // "exec demo-web-one supervisorctl status"; the verbs are ping, containers,
 // image, build, network, rmnetwork, create, start, stop, remove, inspect,
-// exec, attach, logs, save, load and copy.
+// exec, attach, logs, save, load and copy, and for Swarm swarm, services and
+// gateway.
 type Fake struct {
 	// StartDelay is how long Start takes (set before the first call);
 	// SetStartDelay adds to it for one container.
@@ -51,6 +52,7 @@ type Fake struct {
 	inflight    int
 	maxInflight int
 	startOrder  []string
+	swarm       swarmState // SetSwarmManager, SetServices, SetGateway
 }
 
 // finished is when a Start returned: the time, and how many calls had been
@@ -231,7 +233,7 @@ func (f *Fake) Calls() []string {
 }
 
 // Writes lists the calls that change the engine or run something in it:
-// Calls without ping, containers, image, inspect and logs.
+// Calls without ping, containers, image, inspect, logs and the Swarm reads.
 func (f *Fake) Writes() []string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -239,7 +241,7 @@ func (f *Fake) Writes() []string {
 	for _, c := range f.calls {
 		verb, _, _ := strings.Cut(c, " ")
 		switch verb {
-		case "ping", "containers", "image", "inspect", "logs":
+		case "ping", "containers", "image", "inspect", "logs", "swarm", "services", "gateway":
 		default:
 			w = append(w, c)
 		}
