@@ -9,6 +9,7 @@ var (
 	keyInstance = Key{"instance", kindString, "instance name"}
 	keyGroup    = Key{"group", kindString, "only the instances of this run.conf group"}
 	keyHost     = Key{"host", kindString, "a host of hosts.conf: act on its remote engine"}
+	keyHosts    = Key{"hosts", kindString, "all: find the host of hosts.conf that runs the instance (Swarm mode too) and act there"}
 	keyParallel = Key{"parallel", kindCount, "how many engine operations run at once (default 8)"}
 	keyFormat   = Key{"format", kindString, "output format: table (default) or json"}
 	keyForce    = Key{"force", kindBool, "do not ask for confirmation"}
@@ -64,14 +65,14 @@ func init() {
 				keyProgress,
 			}, overrideKeys), Run: runRun},
 		{Name: "ps", Arg: "all", Summary: "List the project's instances (ps:all: of every dockerops project).",
-			Keys: []Key{keyFormat, keyHost, {"hosts", kindString, "all: list the instances of every host of hosts.conf"}}, Run: runPs},
+			Keys: []Key{keyFormat, keyHost, {"hosts", kindString, "all: list the instances of every host of hosts.conf, and the Swarm services whose task runs nowhere"}}, Run: runPs},
 		{Name: "ssh", Arg: "CONTAINER", Summary: "Open an SSH session as user dockerops in an instance, with the project key offered by a short-lived agent (forwarded, so you can hop on).",
-			Keys: []Key{keyInstance, {"command", kindString, "run this command instead of a shell"}, keyHost}, Run: runSSH},
+			Keys: []Key{keyInstance, {"command", kindString, "run this command instead of a shell"}, keyHost, keyHosts}, Run: runSSH},
 		{Name: "shell", Arg: "CONTAINER", Summary: "Open a root bash in an instance with docker exec.",
-			Keys: []Key{keyInstance, {"command", kindString, "run this command instead of bash"}, keyHost}, Run: runShell},
-		{Name: "ip", Arg: "CONTAINER", Summary: "Print the IP address of an instance.", Keys: []Key{keyInstance, keyHost}, Run: runIP},
-		{Name: "logs", Arg: "CONTAINER", Summary: "Print an instance's logs.", Keys: []Key{keyInstance, {"follow", kindBool, "keep printing new lines"}, keyHost}, Run: runLogs},
-		{Name: "status", Arg: "CONTAINER", Summary: "Show the supervisor programs of an instance (supervisorctl status).", Keys: []Key{keyInstance, keyHost}, Run: runStatus},
+			Keys: []Key{keyInstance, {"command", kindString, "run this command instead of bash"}, keyHost, keyHosts}, Run: runShell},
+		{Name: "ip", Arg: "CONTAINER", Summary: "Print the IP address of an instance.", Keys: []Key{keyInstance, keyHost, keyHosts}, Run: runIP},
+		{Name: "logs", Arg: "CONTAINER", Summary: "Print an instance's logs.", Keys: []Key{keyInstance, {"follow", kindBool, "keep printing new lines"}, keyHost, keyHosts}, Run: runLogs},
+		{Name: "status", Arg: "CONTAINER", Summary: "Show the supervisor programs of an instance (supervisorctl status).", Keys: []Key{keyInstance, keyHost, keyHosts}, Run: runStatus},
 		{Name: "start", Arg: "CONTAINER|all", Summary: "Start stopped instances; they keep their state.", Keys: []Key{keyInstance, keyHost, keyProgress}, Run: runStart},
 		{Name: "stop", Arg: "CONTAINER|all", Summary: "Stop running instances; they keep their state.", Keys: []Key{keyInstance, keyTimeout, keyParallel, keyHost, keyProgress}, Run: runStop},
 		{Name: "clean", Arg: "all|CONTAINER|PATTERN*", Summary: "Stop and remove instances (and the project network when none is left). Persistent data is kept unless purge=True.",

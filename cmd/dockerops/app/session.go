@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	basecontainer "github.com/dockerops/dockerops/base_container"
@@ -24,6 +25,7 @@ type session struct {
 	env      Env
 	log      *slog.Logger
 	projects map[string]*project.Project
+	mu       sync.Mutex                     // guards engines: hosts=all dials hosts at once
 	engines  map[string]orchestrator.Engine // by host; "" is the local engine
 }
 
@@ -83,7 +85,10 @@ func (s *session) project(conf string) (*project.Project, error) {
 // dockerEngine connects once to the engine of host ("" = the local one:
 // DOCKER_HOST or the default socket) and checks it answers.
 func (s *session) dockerEngine(ctx context.Context, host string) (orchestrator.Engine, error) {
-	if e, ok := s.engines[host]; ok {
+	s.mu.Lock()
+	e, ok := s.engines[host]
+	s.mu.Unlock()
+	if ok {
 		return e, nil
 	}
 	dial := s.env.Engine
@@ -103,6 +108,14 @@ func (s *session) dockerEngine(ctx context.Context, host string) (orchestrator.E
 		return nil, err
 	}
 	s.log.Debug("engine", "host", info.Host, "version", info.ServerVersion, "api", info.APIVersion)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if prev, ok := s.engines[host]; ok { // dialled twice at once: keep one
+		if prev != e {
+			closeEngine(e)
+		}
+		return prev, nil
+	}
 	s.engines[host] = e
 	return e, nil
 }

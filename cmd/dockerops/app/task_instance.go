@@ -11,7 +11,7 @@ import (
 )
 
 func runIP(ctx context.Context, s *session, a Args) error {
-	ob, err := s.oneInstance(ctx, a, "ip")
+	_, ob, err := s.oneInstance(ctx, a, "ip")
 	if err != nil {
 		return err
 	}
@@ -23,7 +23,7 @@ func runIP(ctx context.Context, s *session, a Args) error {
 }
 
 func runLogs(ctx context.Context, s *session, a Args) error {
-	ob, err := s.oneInstance(ctx, a, "logs")
+	a, ob, err := s.oneInstance(ctx, a, "logs")
 	if err != nil {
 		return err
 	}
@@ -35,7 +35,7 @@ func runLogs(ctx context.Context, s *session, a Args) error {
 }
 
 func runShell(ctx context.Context, s *session, a Args) error {
-	ob, err := s.runningInstance(ctx, a, "shell")
+	a, ob, err := s.runningInstance(ctx, a, "shell")
 	if err != nil {
 		return err
 	}
@@ -47,7 +47,7 @@ func runShell(ctx context.Context, s *session, a Args) error {
 }
 
 func runStatus(ctx context.Context, s *session, a Args) error {
-	ob, err := s.runningInstance(ctx, a, "status")
+	a, ob, err := s.runningInstance(ctx, a, "status")
 	if err != nil {
 		return err
 	}
@@ -74,12 +74,16 @@ func (s *session) exec(ctx context.Context, a Args, ob orchestrator.Observed, sp
 	return nil
 }
 
-func (s *session) runningInstance(ctx context.Context, a Args, what string) (orchestrator.Observed, error) {
-	ob, err := s.oneInstance(ctx, a, what)
+// runningInstance is oneInstance for tasks that need the instance running.
+func (s *session) runningInstance(ctx context.Context, a Args, what string) (Args, orchestrator.Observed, error) {
+	a, ob, err := s.oneInstance(ctx, a, what)
 	if err == nil && ob.State != "running" {
 		err = fmt.Errorf("%s is %s, not running; start it with `dockerops start:%s`", ob.Name, ob.State, ob.Labels[orchestrator.LabelContainer])
+		if h := a.strOr("host", ""); h != "" {
+			err = fmt.Errorf("%s on host %s is %s, not running", ob.Name, h, ob.State)
+		}
 	}
-	return ob, err
+	return a, ob, err
 }
 
 func runStart(ctx context.Context, s *session, a Args) error {

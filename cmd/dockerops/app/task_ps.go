@@ -15,14 +15,17 @@ import (
 
 // psEntry is one line of `ps,format=json`.
 type psEntry struct {
-	Name         string         `json:"name"`
+	Name         string         `json:"name"` // a Swarm task's: its service's, the instance's name
 	Container    string         `json:"container"`
 	Instance     string         `json:"instance"`
 	InstanceType string         `json:"instance_type"`
-	Status       string         `json:"status"`
-	IP           string         `json:"ip"`
+	Status       string         `json:"status"` // the engine's state, a Swarm task's state when it has no container
+	IP           string         `json:"ip"`     // a Swarm task's: its overlay address
 	Ports        []project.Port `json:"ports"`
-	Host         string         `json:"host,omitempty"` // hosts.conf host, "" = the local engine
+	Host         string         `json:"host,omitempty"`    // hosts.conf host (a Swarm task's node), "" = the local engine
+	Task         string         `json:"task,omitempty"`    // Swarm task ID
+	Message      string         `json:"message,omitempty"` // why a Swarm service's task runs nowhere
+	status       string         // the table's STATUS: the engine's human status
 }
 
 func runPs(ctx context.Context, s *session, a Args) error {
@@ -33,45 +36,35 @@ func runPs(ctx context.Context, s *session, a Args) error {
 	if a.Arg != "" && a.Arg != "all" {
 		return usagef("task \"ps\": argument %q is not \"all\"", a.Arg)
 	}
+	all, err := a.allHosts("ps")
+	if err != nil {
+		return err
+	}
 	hosts := []string{a.strOr("host", "")}
-	if h, ok := a.str("hosts"); ok {
-		if h != "all" {
-			return usagef("task \"ps\": hosts=%s: only hosts=all is supported (use host=NAME for one)", h)
-		}
-		var err error
+	if all {
 		if hosts, err = s.hostNames(); err != nil {
 			return err
 		}
 	}
 	name := ""
 	if a.Arg != "all" {
-		p, err := s.projectForEngine()
-		if err != nil {
+		if name, err = s.projectForEngine(); err != nil {
 			return err
 		}
-		name = p
+	}
+	found, err := s.observeHosts(ctx, hosts, name)
+	if err != nil {
+		return err
 	}
 	var entries []psEntry
-	var statuses []string
-	for _, host := range hosts {
-		e, err := s.dockerEngine(ctx, host)
-		if err != nil {
-			return err
+	for _, hc := range found {
+		for _, ob := range hc.observed {
+			entries = append(entries, containerEntry(hc.host, ob))
 		}
-		observed, err := e.Containers(ctx, name)
-		if err != nil {
+	}
+	if all && name != "" {
+		if entries, err = s.withServicesRunningNowhere(ctx, hosts, name, entries); err != nil {
 			return err
-		}
-		sort.Slice(observed, func(i, j int) bool { return observed[i].Name < observed[j].Name })
-		for _, ob := range observed {
-			ports := make([]project.Port, 0, len(ob.Ports))
-			for _, p := range ob.Ports {
-				ports = append(ports, project.Port{Container: p.Container, Host: p.Host, Protocol: p.Protocol})
-			}
-			entries = append(entries, psEntry{Name: ob.Name, Container: ob.Labels[orchestrator.LabelContainer],
-				Instance: ob.Labels[orchestrator.LabelInstance], InstanceType: ob.Labels[orchestrator.LabelInstanceType],
-				Status: ob.State, IP: ob.IP, Ports: ports, Host: host})
-			statuses = append(statuses, ob.Status)
 		}
 	}
 	if entries == nil {
@@ -86,18 +79,90 @@ func runPs(ctx context.Context, s *session, a Args) error {
 		return err
 	}
 	tw := tabwriter.NewWriter(s.env.Stdout, 0, 4, 2, ' ', 0)
-	multi := len(hosts) > 1
+	multi := all || len(hosts) > 1
 	if multi {
 		fmt.Fprint(tw, "HOST\t")
 	}
 	fmt.Fprintln(tw, "NAME\tTYPE\tSTATUS\tIP\tPORTS")
-	for i, e := range entries {
+	for _, e := range entries {
 		if multi {
-			fmt.Fprintf(tw, "%s\t", e.Host)
+			fmt.Fprintf(tw, "%s\t", dash(e.Host))
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", e.Name, dash(e.InstanceType), statuses[i], dash(e.IP), dash(portList(e.Ports)))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", e.Name, dash(e.InstanceType), e.status, dash(e.IP), dash(portList(e.Ports)))
 	}
 	return tw.Flush()
+}
+
+// containerEntry is the ps line of a container host's engine has.
+func containerEntry(host string, ob orchestrator.Observed) psEntry {
+	ports := make([]project.Port, 0, len(ob.Ports))
+	for _, p := range ob.Ports {
+		ports = append(ports, project.Port{Container: p.Container, Host: p.Host, Protocol: p.Protocol})
+	}
+	e := psEntry{Name: ob.Name, Container: ob.Labels[orchestrator.LabelContainer],
+		Instance: ob.Labels[orchestrator.LabelInstance], InstanceType: ob.Labels[orchestrator.LabelInstanceType],
+		Status: ob.State, IP: ob.IP, Ports: ports, Host: host, status: ob.Status}
+	if ob.IsSwarmTask() {
+		e.Task = ob.Labels[orchestrator.LabelSwarmTask]
+		if sv := ob.Labels[orchestrator.LabelSwarmService]; sv != "" {
+			e.Name = sv
+		}
+	}
+	if e.status == "" {
+		e.status = ob.State
+	}
+	if e.Task != "" {
+		e.status += " (swarm task " + shortID(e.Task) + ")"
+	}
+	return e
+}
+
+// withServicesRunningNowhere adds, from a Swarm manager's view, a line for
+// each service of the project no running container of entries stands for:
+// its newest task's state and why it does not run (no suitable node, no
+// such image, ...). Hosts with no manager run standalone: nothing to add.
+func (s *session) withServicesRunningNowhere(ctx context.Context, hosts []string, name string, entries []psEntry) ([]psEntry, error) {
+	manager, host, err := s.swarmManager(ctx, hosts)
+	if err != nil || manager == nil {
+		return entries, err
+	}
+	services, err := manager.ServiceTasks(ctx, name)
+	if err != nil {
+		return nil, fmt.Errorf("host %s (swarm manager): %w", host, err)
+	}
+	running := map[string]bool{}
+	for _, e := range entries {
+		if e.Task != "" && e.Status == "running" {
+			running[e.Name] = true
+		}
+	}
+	for _, sv := range services {
+		if running[sv.Name] {
+			continue
+		}
+		e := psEntry{Name: sv.Name, Container: sv.Labels[orchestrator.LabelContainer], Instance: sv.Labels[orchestrator.LabelInstance],
+			InstanceType: sv.Labels[orchestrator.LabelInstanceType], Status: "no task", Ports: []project.Port{}}
+		if len(sv.Tasks) > 0 {
+			t := sv.Tasks[0]
+			e.Status, e.Host, e.Task, e.Message = t.State, t.Host, t.ID, t.Err
+			if e.Message == "" {
+				e.Message = t.Message
+			}
+		}
+		e.status = "not running: " + e.Status
+		if e.Message != "" {
+			e.status += " (" + e.Message + ")"
+		}
+		entries = append(entries, e)
+	}
+	return entries, nil
+}
+
+func shortID(id string) string {
+	if len(id) > 12 {
+		return id[:12]
+	}
+	return id
 }
 
 // projectForEngine is the project name without loading (or validating) the
@@ -128,6 +193,20 @@ func (s *session) instancesOf(ctx context.Context, a Args, what string) ([]orche
 	if a.Arg == "" {
 		return nil, usagef("%s needs a container name, e.g. `dockerops %s:web`", what, what)
 	}
+	out := selectInstances(observed, a)
+	if len(out) == 0 && a.Arg != "all" {
+		desc := a.Arg
+		if i, ok := a.str("instance"); ok {
+			desc += ", instance " + i
+		}
+		return nil, fmt.Errorf("no instance of %s in project %s (see `dockerops ps`)", desc, name)
+	}
+	return out, nil
+}
+
+// selectInstances keeps the containers the argument and instance= name,
+// sorted by name.
+func selectInstances(observed []orchestrator.Observed, a Args) []orchestrator.Observed {
 	instance := a.strOr("instance", "")
 	var out []orchestrator.Observed
 	for _, ob := range observed {
@@ -140,14 +219,7 @@ func (s *session) instancesOf(ctx context.Context, a Args, what string) ([]orche
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	if len(out) == 0 && a.Arg != "all" {
-		desc := a.Arg
-		if instance != "" {
-			desc += ", instance " + instance
-		}
-		return nil, fmt.Errorf("no instance of %s in project %s (see `dockerops ps`)", desc, name)
-	}
-	return out, nil
+	return out
 }
 
 func matches(pattern, s string) bool {
@@ -158,8 +230,22 @@ func matches(pattern, s string) bool {
 	return ok
 }
 
-// oneInstance is instancesOf for tasks that act on a single instance.
-func (s *session) oneInstance(ctx context.Context, a Args, what string) (orchestrator.Observed, error) {
+// oneInstance is instancesOf for tasks that act on a single instance; with
+// hosts=all it looks on every host, and the Args it returns name the host
+// the instance runs on, for the task to act there.
+func (s *session) oneInstance(ctx context.Context, a Args, what string) (Args, orchestrator.Observed, error) {
+	if all, err := a.allHosts(what); err != nil || all {
+		if err != nil {
+			return a, orchestrator.Observed{}, err
+		}
+		return s.oneInstanceOnHosts(ctx, a, what)
+	}
+	ob, err := s.oneLocalInstance(ctx, a, what)
+	return a, ob, err
+}
+
+// oneLocalInstance is oneInstance on the engine host= names.
+func (s *session) oneLocalInstance(ctx context.Context, a Args, what string) (orchestrator.Observed, error) {
 	list, err := s.instancesOf(ctx, a, what)
 	if err != nil {
 		return orchestrator.Observed{}, err

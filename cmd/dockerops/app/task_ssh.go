@@ -19,7 +19,7 @@ import (
 const sshWait = 30 * time.Second
 
 func runSSH(ctx context.Context, s *session, a Args) error {
-	ob, err := s.runningInstance(ctx, a, "ssh")
+	a, ob, err := s.runningInstance(ctx, a, "ssh")
 	if err != nil {
 		return err
 	}
@@ -42,12 +42,16 @@ func runSSH(ctx context.Context, s *session, a Args) error {
 		return s.exec(ctx, a, ob, orchestrator.ExecSpec{Cmd: cmd, User: "dockerops", TTY: !hasCommand && isTerminal(s.env.Stdin)})
 	}
 	host := a.strOr("host", "")
+	addr, err := s.sshAddress(ctx, a, ob)
+	if err != nil {
+		return err
+	}
 	if host == "" {
-		if err := waitForSSH(ctx, ob.IP); err != nil {
+		if err := waitForSSH(ctx, addr); err != nil {
 			return fmt.Errorf("%s: %w", ob.Name, err)
 		}
 	}
-	knownHosts, err := s.containerHostKey(ctx, a, ob)
+	knownHosts, err := s.containerHostKey(ctx, a, ob, addr)
 	if err != nil {
 		return err
 	}
@@ -73,7 +77,7 @@ func runSSH(ctx context.Context, s *session, a Args) error {
 	if !hasCommand && isTerminal(s.env.Stdin) {
 		args = append(args, "-t")
 	}
-	args = append(args, "dockerops@"+ob.IP)
+	args = append(args, "dockerops@"+addr)
 	if hasCommand {
 		args = append(args, command)
 	}
@@ -119,10 +123,36 @@ func waitForSSH(ctx context.Context, ip string) error {
 	}
 }
 
+// sshAddress is where ssh reaches an instance from its host: its IP, but for
+// a Swarm task its docker_gwbridge address, as a node cannot reach overlay
+// addresses.
+func (s *session) sshAddress(ctx context.Context, a Args, ob orchestrator.Observed) (string, error) {
+	if !ob.IsSwarmTask() {
+		return ob.IP, nil
+	}
+	e, err := s.engineFor(ctx, a)
+	if err != nil {
+		return "", err
+	}
+	sw, ok := e.(orchestrator.Swarm)
+	if !ok {
+		return ob.IP, nil
+	}
+	addr, err := sw.GatewayAddress(ctx, ob.ID)
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", ob.Name, err)
+	}
+	if addr == "" {
+		return "", fmt.Errorf("%s is a Swarm task with no docker_gwbridge address on host %s, so ssh cannot reach it; try shell:%s,hosts=all",
+			ob.Name, a.strOr("host", "(local)"), ob.Labels[orchestrator.LabelContainer])
+	}
+	return addr, nil
+}
+
 // containerHostKey reads the host key the container generated at its first
-// start and writes a known_hosts file pinning it, so ssh checks it strictly
-// even though container IPs are reused.
-func (s *session) containerHostKey(ctx context.Context, a Args, ob orchestrator.Observed) (string, error) {
+// start and writes a known_hosts file pinning it for addr, so ssh checks it
+// strictly even though container IPs are reused.
+func (s *session) containerHostKey(ctx context.Context, a Args, ob orchestrator.Observed, addr string) (string, error) {
 	e, err := s.engineFor(ctx, a)
 	if err != nil {
 		return "", err
@@ -142,5 +172,5 @@ func (s *session) containerHostKey(ctx context.Context, a Args, ob orchestrator.
 		return "", err
 	}
 	path := filepath.Join(dir, "known_hosts")
-	return path, os.WriteFile(path, []byte(ob.IP+" "+fields[0]+" "+fields[1]+"\n"), 0o600)
+	return path, os.WriteFile(path, []byte(addr+" "+fields[0]+" "+fields[1]+"\n"), 0o600)
 }
