@@ -18,8 +18,8 @@ type Swarm interface {
 	// for all its nodes (Info's Swarm.ControlAvailable).
 	SwarmManager(ctx context.Context) (bool, error)
 	// ServiceTasks lists the services of project (label dockerops.project
-	// on the service or on its containers), each with its tasks, as the
-	// manager sees them.
+	// on the service or on its containers; "" = of every project), each
+	// with its tasks, as the manager sees them.
 	ServiceTasks(ctx context.Context, project string) ([]Service, error)
 	// GatewayAddress is the address a task container has on its node's
 	// docker_gwbridge: the node itself cannot reach overlay addresses.

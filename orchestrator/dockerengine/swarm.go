@@ -51,7 +51,7 @@ func (e *Engine) ServiceTasks(ctx context.Context, project string) ([]orchestrat
 				labels[k] = v
 			}
 		}
-		if labels[orchestrator.LabelProject] != project {
+		if p := labels[orchestrator.LabelProject]; p == "" || (project != "" && p != project) {
 			continue
 		}
 		tasks, err := e.cli.TaskList(ctx, swarm.TaskListOptions{Filters: serviceFilter(sv.ID)})

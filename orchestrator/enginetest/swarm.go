@@ -66,7 +66,7 @@ func (f *Fake) ServiceTasks(_ context.Context, project string) ([]orchestrator.S
 	}
 	var out []orchestrator.Service
 	for _, sv := range f.swarm.services {
-		if sv.Labels[orchestrator.LabelProject] == project {
+		if p := sv.Labels[orchestrator.LabelProject]; p != "" && (project == "" || p == project) {
 			out = append(out, sv)
 		}
 	}

@@ -183,6 +183,11 @@ func TestPsHostsAllShowsSwarmTasks(t *testing.T) {
 		t.Errorf("db service = %+v, want it pending on no host, with the reason", db)
 	}
 
+	// ps:all is every project's: the same two here.
+	if res := r.run(t, "ps:all,hosts=all,format=json"); res.code != exitOK || strings.Count(res.stdout, `"name"`) != 2 || !strings.Contains(res.stdout, "no suitable node") {
+		t.Errorf("ps:all,hosts=all: exit %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+
 	res = r.run(t, "ps,hosts=all")
 	lines := strings.Split(strings.TrimSpace(res.stdout), "\n")
 	if len(lines) != 3 || !strings.HasPrefix(lines[0], "HOST") ||

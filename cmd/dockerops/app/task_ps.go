@@ -62,7 +62,7 @@ func runPs(ctx context.Context, s *session, a Args) error {
 			entries = append(entries, containerEntry(hc.host, ob))
 		}
 	}
-	if all && name != "" {
+	if all {
 		if entries, err = s.withServicesRunningNowhere(ctx, hosts, name, entries); err != nil {
 			return err
 		}
