@@ -98,9 +98,11 @@ func (o *Orchestrator) awaitUpdate(ctx context.Context, name string, before Obse
 		switch {
 		case state == "completed" && !rollback, state == "rollback_completed" && rollback:
 			return true, nil
-		case state == "rollback_completed", state == "rollback_paused", state == "paused":
-			return false, fmt.Errorf("%s: the update failed and the Swarm rolled it back to the previous spec (%s): %s",
-				name, state, sv.UpdateMessage)
+		case state == "rollback_completed":
+			return false, fmt.Errorf("%s: the update failed and the Swarm rolled it back to the previous spec: %s", name, sv.UpdateMessage)
+		case state == "paused", state == "rollback_paused":
+			return false, fmt.Errorf("%s: the Swarm paused the %s (%s): %s; see `docker service ps %s` on a manager",
+				name, map[bool]string{false: "update", true: "rollback"}[state == "rollback_paused"], state, sv.UpdateMessage, name)
 		}
 		return false, nil
 	}, func() string { return "update state " + orNone(state) })

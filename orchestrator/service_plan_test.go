@@ -2,10 +2,10 @@ package orchestrator_test
 
 import (
 	"context"
-	"errors"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/dockerops/dockerops/orchestrator"
 	"github.com/dockerops/dockerops/orchestrator/enginetest"
@@ -73,12 +73,14 @@ func TestServicePlanGolden(t *testing.T) {
 			run[1].Env["GREETING"] = "bonjour"
 			return run
 		}},
-		{"swarm-pinned-stays-pinned", orchestrator.Placement{}, func(_ *swarmDemo, run []project.Instance) []project.Instance {
-			// A second persistent instance goes to the less loaded node,
-			// and db-one stays where its data is.
+		{"swarm-pinned-stays-pinned", orchestrator.Placement{}, func(d *swarmDemo, run []project.Instance) []project.Instance {
+			// With the nodes listed the other way round, a fresh choice
+			// would put db-one on node2; it stays where its data is, and a
+			// second persistent instance goes to the less loaded node.
+			slices.Reverse(d.o.Swarm.Nodes)
 			two := inst("db", "two")
 			two.PersistentDir = ptr("/laptop/data/db_two")
-			return append([]project.Instance{two}, run...)
+			return append(run, two)
 		}},
 		{"swarm-image-rebuilt", batchOnNode2, func(d *swarmDemo, run []project.Instance) []project.Instance {
 			for _, n := range d.nodes {
@@ -212,9 +214,10 @@ func TestServiceRollbackTask(t *testing.T) {
 func TestServiceCreateWithoutImageFails(t *testing.T) {
 	d := newSwarmDemo(t, orchestrator.Placement{})
 	d.nodes[0].AddImage("demo/db", "")
+	d.o.WaitTimeout = time.Second // a task that will never start fails at once, not after the wait
 	err := d.o.Apply(context.Background(), mustPlan(t, d, swarmRun()))
-	if err == nil || !strings.Contains(err.Error(), "No such image") {
-		t.Fatalf("db's node lacks its image: err = %v", err)
+	if err == nil || !strings.Contains(err.Error(), "cannot start: No such image") {
+		t.Fatalf("db's node lacks its image: err = %v, want it said at once", err)
 	}
 }
 
@@ -245,5 +248,4 @@ func TestServiceCleanKeepsData(t *testing.T) {
 	if slices.ContainsFunc(d.nodes[0].Calls(), func(c string) bool { return strings.Contains(c, "rm -rf") }) {
 		t.Error("clean without purge deleted data")
 	}
-	_ = errors.New
 }
