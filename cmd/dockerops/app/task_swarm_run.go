@@ -160,12 +160,23 @@ func (s *session) imagesToSwarm(ctx context.Context, o *orchestrator.Orchestrato
 			return nil, err
 		}
 		source, first = local, 0
+	} else if a.flag("dry_run") {
+		// Nothing is built on a dry run: say what would be.
+		for _, ref := range refs {
+			id, err := source.ImageID(ctx, ref)
+			if err != nil {
+				return nil, err
+			}
+			if id == "" {
+				fmt.Fprintf(s.env.Stdout, "%-8s %-31s (on %s, then sent to the other nodes)\n", orchestrator.Build, ref, nodes[0].Host)
+			}
+		}
 	} else {
 		node, err := s.newOrchestrator(nodes[0], p.Name, a)
 		if err != nil {
 			return nil, err
 		}
-		if err := s.imagesToHost(ctx, node, p, instances, a); err != nil && !a.flag("dry_run") {
+		if err := s.imagesToHost(ctx, node, p, instances, a); err != nil {
 			return nil, err
 		}
 	}
