@@ -11,6 +11,9 @@ import (
 // what it did where that says more than the step's reason. It only carries
 // out the step's action; every choice was made by the plan.
 func (o *Orchestrator) perform(ctx context.Context, s *Step, linkIPs map[string]string) (ip, detail string, err error) {
+	if s.service != nil && s.Action != Leave {
+		return "", s.Reason, o.performService(ctx, s)
+	}
 	switch s.Action {
 	case Sync:
 		n, err := o.fs().Sync(ctx, s.image, s.src, s.dst)
@@ -48,6 +51,11 @@ func (o *Orchestrator) do(ctx context.Context, s *Step) (string, error) {
 		return "", o.buildOne(ctx, s.build)
 	case Ship:
 		return "", o.ship(ctx, s.ship)
+	case Prepare:
+		if err := o.fs().MkdirAll(ctx, s.image, s.dirs); err != nil {
+			return "", fmt.Errorf("%s on %s: %w", s.Name, o.Describe(), err)
+		}
+		return "", nil
 	case Purge:
 		if err := o.fs().RemoveAll(ctx, s.image, s.dirs); err != nil {
 			return "", fmt.Errorf("purge on %s: %w", o.Describe(), err)

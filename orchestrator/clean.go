@@ -33,6 +33,15 @@ func (o *Orchestrator) PlanClean(ctx context.Context, targets []Observed, purge 
 	plan := Plan{Project: o.Project, Host: o.Host}
 	removing := map[string]bool{}
 	var removes []string
+	var kept []Observed
+	for _, ob := range targets {
+		if IsServiceTask(ob) {
+			plan.Steps = append(plan.Steps, Step{Action: Leave, Name: ob.Name, Reason: "a swarm service's task: clean it with hosts=all"})
+		} else {
+			kept = append(kept, ob)
+		}
+	}
+	targets = kept
 	for i := range targets {
 		ob := &targets[i]
 		plan.Steps = append(plan.Steps, Step{Action: Remove, Name: ob.Name, Existing: ob})
@@ -54,7 +63,7 @@ func (o *Orchestrator) PlanClean(ctx context.Context, targets []Observed, purge 
 				Deps: removes, image: image, dirs: found})
 		}
 	}
-	all, err := o.Engine.Containers(ctx, o.Project)
+	all, err := o.containers(ctx)
 	if err != nil {
 		return Plan{}, err
 	}

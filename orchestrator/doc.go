@@ -5,6 +5,10 @@
 // start, stop, build and ship make plans too), and one executor applies any
 // plan in parallel without deciding anything (execute.go, apply.go), sending
 // typed progress Events. Placement of instances on hosts and the link
-// resolver live here too (placement.go, links.go). The Engine interface is all
-// it needs from Docker, so tests use the fake in orchestrator/enginetest.
+// resolver live here too (placement.go, links.go). On a Swarm, PlanServices
+// makes a service per instance through a manager's Services, pinning those
+// with data to one node and doing node work through that node's Target
+// (swarm_engine.go, service_*.go); the same executor applies its plans. The
+// Engine and Services interfaces are all it needs from Docker, so tests use
+// the fakes in orchestrator/enginetest.
 package orchestrator

@@ -55,6 +55,7 @@ type execution struct {
 }
 
 func (x *execution) run(ctx context.Context, s *Step) {
+	o := x.o.on(s)
 	for _, d := range s.Deps {
 		select {
 		case <-x.done[d]:
@@ -63,7 +64,7 @@ func (x *execution) run(ctx context.Context, s *Step) {
 	}
 	if why := x.blocked(ctx, s); why != "" {
 		x.fail(s.Name, nil)
-		x.o.emit(Event{Instance: s.Name, Action: s.Action, Status: Skipped, Detail: why})
+		o.emit(Event{Instance: s.Name, Action: s.Action, Status: Skipped, Detail: why})
 		return
 	}
 	select {
@@ -75,18 +76,18 @@ func (x *execution) run(ctx context.Context, s *Step) {
 	if why := x.blocked(ctx, s); why != "" {
 		<-x.sem
 		x.fail(s.Name, nil)
-		x.o.emit(Event{Instance: s.Name, Action: s.Action, Status: Skipped, Detail: why})
+		o.emit(Event{Instance: s.Name, Action: s.Action, Status: Skipped, Detail: why})
 		return
 	}
 	start := time.Now()
 	if s.Action != Leave {
-		x.o.emit(Event{Instance: s.Name, Action: s.Action, Status: Working, Detail: s.Reason})
+		o.emit(Event{Instance: s.Name, Action: s.Action, Status: Working, Detail: s.Reason})
 	}
-	ip, detail, err := x.o.perform(ctx, s, x.linkIPs(s))
+	ip, detail, err := o.perform(ctx, s, x.linkIPs(s))
 	if err != nil {
 		x.fail(s.Name, err) // before releasing the slot, so no new work starts
 		<-x.sem
-		x.o.emit(Event{Instance: s.Name, Action: s.Action, Status: Failed, Elapsed: time.Since(start), Err: err})
+		o.emit(Event{Instance: s.Name, Action: s.Action, Status: Failed, Elapsed: time.Since(start), Err: err})
 		return
 	}
 	<-x.sem
@@ -94,11 +95,11 @@ func (x *execution) run(ctx context.Context, s *Step) {
 	x.ips[s.Name] = ip
 	x.mu.Unlock()
 	if s.Action != Leave {
-		x.o.emit(Event{Instance: s.Name, Action: s.Action, Status: Done, Elapsed: time.Since(start), Detail: detail})
+		o.emit(Event{Instance: s.Name, Action: s.Action, Status: Done, Elapsed: time.Since(start), Detail: detail})
 	}
 	if err := x.ready(ctx, s); err != nil {
 		x.fail(s.Name, err)
-		x.o.emit(Event{Instance: s.Name, Action: Wait, Status: Failed, Err: err})
+		o.emit(Event{Instance: s.Name, Action: Wait, Status: Failed, Err: err})
 	}
 }
 

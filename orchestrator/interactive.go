@@ -10,7 +10,7 @@ import (
 // RunInteractive runs an interactive or safemode instance attached to the
 // terminal; the container is removed when the shell exits.
 func (o *Orchestrator) RunInteractive(ctx context.Context, in project.Instance, streams Streams) (int, error) {
-	observed, err := o.Engine.Containers(ctx, o.Project)
+	observed, err := o.containers(ctx)
 	if err != nil {
 		return 0, err
 	}

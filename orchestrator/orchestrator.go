@@ -19,8 +19,24 @@ type Orchestrator struct {
 	AuthorizedKeys string
 	// StopTimeout is the grace before a stopping container is killed (default 10 s).
 	StopTimeout time.Duration
-	// WaitTimeout bounds the wait for a HEALTHCHECK to pass (default 120 s).
+	// WaitTimeout bounds the wait for a HEALTHCHECK to pass (default 120 s),
+	// and for a service's task to run or its update to finish.
 	WaitTimeout time.Duration
+	// Swarm, when set, is where PlanServices deploys; the Target is then
+	// the manager's.
+	Swarm *Swarm
+}
+
+// on is the orchestrator a step acts through: the plan's, or a copy on the
+// swarm node the step names, so its engine, files and events are that
+// node's.
+func (o *Orchestrator) on(s *Step) *Orchestrator {
+	if s.node == nil {
+		return o
+	}
+	c := *o
+	c.Target = *s.node
+	return &c
 }
 
 func (o *Orchestrator) parallel() int {

@@ -42,7 +42,9 @@ type Step struct {
 	image   string   // an image on the target, for sync and purge helpers
 	src     string   // sync: local folder
 	dst     string   // sync: folder on the target
-	dirs    []string // purge: folders on the target
+	dirs    []string // purge and prepare: folders on the target
+	node    *Target  // the swarm node the step acts on; nil = the plan's target
+	service *serviceStep
 }
 
 // Plan is what applying will do, step by step, on one target; it is a plain
@@ -96,7 +98,7 @@ type PlanOptions struct {
 // two instances that would publish the same host port on this target, and a
 // project-relative volume a remote target cannot be given.
 func (o *Orchestrator) Plan(ctx context.Context, instances []project.Instance, opts PlanOptions) (Plan, error) {
-	observed, err := o.Engine.Containers(ctx, o.Project)
+	observed, err := o.containers(ctx)
 	if err != nil {
 		return Plan{}, err
 	}
@@ -163,6 +165,23 @@ func (o *Orchestrator) Plan(ctx context.Context, instances []project.Instance, o
 		}
 	}
 	return plan, nil
+}
+
+// containers are the project's containers on the target that dockerops
+// manages itself: a Swarm service's tasks belong to the Swarm, which would
+// replace any the single-engine planner removed.
+func (o *Orchestrator) containers(ctx context.Context) ([]Observed, error) {
+	all, err := o.Engine.Containers(ctx, o.Project)
+	if err != nil {
+		return nil, err
+	}
+	out := all[:0:0]
+	for _, ob := range all {
+		if !IsServiceTask(ob) {
+			out = append(out, ob)
+		}
+	}
+	return out, nil
 }
 
 func decide(want ContainerSpec, have *Observed, links resolvedLinks, actions map[string]Action) (Action, string) {

@@ -9,8 +9,11 @@ import (
 
 // ready holds back an instance's dependants until it can serve them: healthy
 // when its image has a HEALTHCHECK, then its run.conf sleep, as DockerOps did.
+//
+// A service step has waited for its task already: the Swarm counts a task
+// running once its HEALTHCHECK passes.
 func (x *execution) ready(ctx context.Context, s *Step) error {
-	if s.Action == Remove || s.Instance == nil {
+	if s.Action == Remove || s.Instance == nil || s.service != nil {
 		return nil
 	}
 	needed := x.dependants[s.Name] > 0 || x.plan.Wait

@@ -148,6 +148,12 @@ func (s *session) engineOrchestrator(ctx context.Context, a Args, p *project.Pro
 }
 
 func runClean(ctx context.Context, s *session, a Args) error {
+	if swarm, err := swarmMode("clean", a); err != nil || swarm {
+		if err != nil {
+			return err
+		}
+		return runSwarmClean(ctx, s, a)
+	}
 	list, err := s.instancesOf(ctx, a, "clean")
 	if err != nil {
 		return err

@@ -13,6 +13,12 @@ import (
 )
 
 func runRun(ctx context.Context, s *session, a Args) error {
+	if swarm, err := swarmMode("run", a); err != nil || swarm {
+		if err != nil {
+			return err
+		}
+		return runSwarmRun(ctx, s, a)
+	}
 	p, instances, err := s.resolve(a)
 	if err != nil {
 		return err

@@ -1,0 +1,302 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/dockerops/dockerops/orchestrator"
+	"github.com/dockerops/dockerops/orchestrator/digitalocean"
+	"github.com/dockerops/dockerops/project"
+)
+
+var (
+	keyHostsSwarm = Key{"hosts", kindString, "all: act on the swarm of hosts.conf's hosts, a service per instance"}
+	keyMove       = Key{"move", kindBool, "with hosts=all: choose again the node of pinned instances (their data is not copied)"}
+	keyEncrypted  = Key{"encrypted", kindBool, "with hosts=all: a new project network encrypts its traffic between nodes"}
+)
+
+// swarmMode says whether a task acts on the swarm (hosts=all).
+func swarmMode(task string, a Args) (bool, error) {
+	h, ok := a.str("hosts")
+	if !ok {
+		return false, nil
+	}
+	if h != "all" {
+		return false, usagef("task %q: hosts=%s: only hosts=all is supported", task, h)
+	}
+	if a.strOr("host", "") != "" {
+		return false, usagef("task %q: host= and hosts= exclude each other", task)
+	}
+	return true, nil
+}
+
+// swarm connects to every host of hosts.conf and finds a manager among
+// them: the first that reports it may take service calls.
+func (s *session) swarm(ctx context.Context, p *project.Project) (*orchestrator.Swarm, orchestrator.Target, error) {
+	hosts, err := digitalocean.LoadHosts(p.Dir, p.AppsDir)
+	if err != nil {
+		return nil, orchestrator.Target{}, err
+	}
+	sw := &orchestrator.Swarm{Placement: placement(hosts)}
+	var manager orchestrator.Target
+	for _, h := range hosts.All() {
+		e, err := s.dockerEngine(ctx, h.Name)
+		if err != nil {
+			return nil, orchestrator.Target{}, err
+		}
+		t := orchestrator.Target{Host: h.Name, Engine: e,
+			Files: orchestrator.HostFiles{Engine: e, Dir: h.DataRoot(p.Name), Project: p.Name}}
+		sw.Nodes = append(sw.Nodes, t)
+		if sw.Manager != nil {
+			continue
+		}
+		if svc, ok := e.(orchestrator.Services); ok {
+			if is, err := svc.ControlAvailable(ctx); err == nil && is {
+				sw.Manager, manager = svc, t
+			}
+		}
+	}
+	if sw.Manager == nil {
+		return nil, orchestrator.Target{}, fmt.Errorf("no host of %s is a swarm manager; form the swarm first", hosts.File)
+	}
+	return sw, manager, nil
+}
+
+// swarmOrchestrator is the project's orchestrator on the manager, with the
+// swarm and the project key.
+func (s *session) swarmOrchestrator(ctx context.Context, p *project.Project, a Args) (*orchestrator.Orchestrator, error) {
+	sw, manager, err := s.swarm(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	key, err := s.projectKey(p)
+	if err != nil {
+		return nil, err
+	}
+	o, err := s.newOrchestrator(manager, p.Name, a)
+	if err != nil {
+		return nil, err
+	}
+	o.AuthorizedKeys, o.Swarm = key.AuthorizedKey(), sw
+	return o, nil
+}
+
+// runSwarmRun deploys the selected instances as services (run:...,hosts=all).
+func runSwarmRun(ctx context.Context, s *session, a Args) error {
+	p, instances, err := s.resolve(a)
+	if err != nil {
+		return err
+	}
+	if missing := missingEnv(instances); len(missing) > 0 {
+		if err := s.askMissingEnv(p, missing); err != nil {
+			return err
+		}
+		delete(s.projects, a.strOr("conf", ""))
+		if p, instances, err = s.resolve(a); err != nil {
+			return err
+		}
+	}
+	all, err := p.Resolve(project.Selection{Target: "all"}, project.Overrides{})
+	if err != nil {
+		return err
+	}
+	known := map[string]bool{}
+	for _, in := range all {
+		known[in.Name] = true
+	}
+	o, err := s.swarmOrchestrator(ctx, p, a)
+	if err != nil {
+		return err
+	}
+	source, err := s.imagesToSwarm(ctx, o, p, instances, a)
+	if err != nil {
+		return err
+	}
+	plan, err := o.PlanServices(ctx, instances, orchestrator.ServicePlanOptions{
+		All: all, RemoveOrphans: a.flag("remove_orphans"), Known: known,
+		Move: a.flag("move"), Images: source, Encrypted: a.flag("encrypted"),
+	})
+	if err != nil {
+		return err
+	}
+	if a.flag("dry_run") {
+		fmt.Fprint(s.env.Stdout, plan.String())
+		return nil
+	}
+	if plan.Changes() == 0 {
+		notify(o, "plan", fmt.Sprintf("%d service(s) up to date, nothing to do", len(plan.Steps)))
+	} else {
+		notify(o, "plan", "plan:\n"+indent(plan.String()))
+	}
+	if err := o.Apply(ctx, plan); err != nil {
+		return fmt.Errorf("deploy failed; services that were updated or created are left as the Swarm has them (see `dockerops ps:all,hosts=all`):\n%w", err)
+	}
+	return nil
+}
+
+// imagesToSwarm gives every node the same image ID for each of the
+// instances' images, without a registry, and returns the engine that holds
+// the reference IDs. ship=True sends the local ones to the nodes whose ID
+// differs; otherwise the images the first node lacks are built there and
+// sent from it to the others, so one build serves the whole swarm (a build
+// per node could give each a different ID, and the service spec would not
+// say which image runs). dry_run prints what it would send instead.
+func (s *session) imagesToSwarm(ctx context.Context, o *orchestrator.Orchestrator, p *project.Project, instances []project.Instance, a Args) (orchestrator.Engine, error) {
+	var refs []string
+	for _, in := range instances {
+		if !slices.Contains(refs, in.Image) {
+			refs = append(refs, in.Image)
+		}
+	}
+	nodes := o.Swarm.Nodes
+	source, first := nodes[0].Engine, 1
+	if a.flag("ship") {
+		local, err := s.dockerEngine(ctx, "")
+		if err != nil {
+			return nil, err
+		}
+		source, first = local, 0
+	} else if a.flag("dry_run") {
+		// Nothing is built on a dry run: say what would be.
+		for _, ref := range refs {
+			id, err := source.ImageID(ctx, ref)
+			if err != nil {
+				return nil, err
+			}
+			if id == "" {
+				fmt.Fprintf(s.env.Stdout, "%-8s %-31s (on %s, then sent to the other nodes)\n", orchestrator.Build, ref, nodes[0].Host)
+			}
+		}
+	} else {
+		node, err := s.newOrchestrator(nodes[0], p.Name, a)
+		if err != nil {
+			return nil, err
+		}
+		if err := s.imagesToHost(ctx, node, p, instances, a); err != nil {
+			return nil, err
+		}
+	}
+	for _, t := range nodes[first:] {
+		node, err := s.newOrchestrator(t, p.Name, a)
+		if err != nil {
+			return nil, err
+		}
+		plan, err := node.PlanShip(ctx, source, refs)
+		if err != nil {
+			return nil, err
+		}
+		if a.flag("dry_run") {
+			fmt.Fprint(s.env.Stdout, plan.String())
+			continue
+		}
+		if err := node.Apply(ctx, plan); err != nil {
+			return nil, err
+		}
+	}
+	return source, nil
+}
+
+// services are the project's services a task's argument selects (all, a
+// container, container-instance or a pattern; instance= narrows).
+func (s *session) services(ctx context.Context, o *orchestrator.Orchestrator, a Args, what string) ([]orchestrator.ObservedService, error) {
+	if a.Arg == "" {
+		return nil, usagef("%s needs a container name or all, e.g. `dockerops %s:all,hosts=all`", what, what)
+	}
+	list, err := o.Swarm.Manager.Services(ctx, o.Project)
+	if err != nil {
+		return nil, err
+	}
+	instance := a.strOr("instance", "")
+	var out []orchestrator.ObservedService
+	for _, sv := range list {
+		c, i := sv.Labels[orchestrator.LabelContainer], sv.Labels[orchestrator.LabelInstance]
+		if instance != "" && i != instance {
+			continue
+		}
+		if a.Arg == "all" || matches(a.Arg, c) || matches(a.Arg, c+"-"+i) {
+			out = append(out, sv)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	if len(out) == 0 && a.Arg != "all" {
+		return nil, fmt.Errorf("no service of %s in project %s", a.Arg, o.Project)
+	}
+	return out, nil
+}
+
+// runRollback returns services to their previous spec (rollback:...,hosts=all).
+func runRollback(ctx context.Context, s *session, a Args) error {
+	if ok, err := swarmMode("rollback", a); err != nil || !ok {
+		if err == nil {
+			err = usagef("task \"rollback\" needs hosts=all: only swarm services keep a previous spec")
+		}
+		return err
+	}
+	p, err := s.project("")
+	if err != nil {
+		return err
+	}
+	o, err := s.swarmOrchestrator(ctx, p, a)
+	if err != nil {
+		return err
+	}
+	list, err := s.services(ctx, o, a, "rollback")
+	if err != nil {
+		return err
+	}
+	plan := o.PlanRollback(list)
+	if a.flag("dry_run") {
+		fmt.Fprint(s.env.Stdout, plan.String())
+		return nil
+	}
+	return o.Apply(ctx, plan)
+}
+
+// runSwarmClean removes services and, once none is left, the project
+// network (clean:...,hosts=all); purge=True deletes their data on the node
+// that holds it, after asking.
+func runSwarmClean(ctx context.Context, s *session, a Args) error {
+	p, err := s.project("")
+	if err != nil {
+		return err
+	}
+	o, err := s.swarmOrchestrator(ctx, p, a)
+	if err != nil {
+		return err
+	}
+	list, err := s.services(ctx, o, a, "clean")
+	if err != nil {
+		return err
+	}
+	plan, err := o.PlanServiceClean(ctx, list, a.flag("purge"))
+	if err != nil {
+		return err
+	}
+	if len(list) == 0 {
+		notify(o, orchestrator.Remove, "no service of project "+o.Project+" to clean")
+	}
+	purge := plan.PurgeByHost()
+	if len(list) > 0 && !a.flag("force") {
+		names := make([]string, len(list))
+		for i, sv := range list {
+			names[i] = sv.Name
+		}
+		question := fmt.Sprintf("Remove %d service(s) of the swarm: %s?", len(list), strings.Join(names, ", "))
+		if len(purge) > 0 {
+			var where []string
+			for _, host := range slices.Sorted(maps.Keys(purge)) {
+				where = append(where, fmt.Sprintf("on host %s: %s", host, strings.Join(purge[host], ", ")))
+			}
+			question = fmt.Sprintf("Remove %d service(s) of the swarm: %s, and DELETE their persistent data %s? This cannot be undone.",
+				len(list), strings.Join(names, ", "), strings.Join(where, "; "))
+		}
+		if err := s.confirm(question); err != nil {
+			return err
+		}
+	}
+	return o.Apply(ctx, plan)
+}
