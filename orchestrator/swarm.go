@@ -11,9 +11,9 @@ const (
 	LabelHost         = "dockerops.host"
 )
 
-// Swarm is what an engine that is a Swarm node tells about the swarm, for
+// SwarmView is what an engine that is a Swarm node tells about the swarm, for
 // the inspection tasks; an engine that is not one need not implement it.
-type Swarm interface {
+type SwarmView interface {
 	// SwarmManager reports whether the engine manages a swarm, so answers
 	// for all its nodes (Info's Swarm.ControlAvailable).
 	SwarmManager(ctx context.Context) (bool, error)

@@ -12,7 +12,7 @@ import (
 	"github.com/dockerops/dockerops/orchestrator"
 )
 
-var _ orchestrator.Swarm = (*Engine)(nil)
+var _ orchestrator.SwarmView = (*Engine)(nil)
 
 // SwarmManager reports whether the engine is a Swarm manager.
 func (e *Engine) SwarmManager(ctx context.Context) (bool, error) {

@@ -8,7 +8,7 @@ import (
 	"github.com/dockerops/dockerops/orchestrator"
 )
 
-var _ orchestrator.Swarm = (*Fake)(nil)
+var _ orchestrator.SwarmView = (*Fake)(nil)
 
 var errNotManager = errors.New("this node is not a swarm manager")
 

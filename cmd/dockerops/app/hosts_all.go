@@ -71,13 +71,13 @@ func (s *session) observeHosts(ctx context.Context, hosts []string, project stri
 // swarmManager is the engine of the first host that manages a swarm, the
 // one that knows every service and task; nil when no host does (the hosts
 // run standalone).
-func (s *session) swarmManager(ctx context.Context, hosts []string) (orchestrator.Swarm, string, error) {
+func (s *session) swarmManager(ctx context.Context, hosts []string) (orchestrator.SwarmView, string, error) {
 	for _, host := range hosts {
 		e, err := s.dockerEngine(ctx, host)
 		if err != nil {
 			return nil, "", err
 		}
-		sw, ok := e.(orchestrator.Swarm)
+		sw, ok := e.(orchestrator.SwarmView)
 		if !ok {
 			continue
 		}

@@ -134,7 +134,7 @@ func (s *session) sshAddress(ctx context.Context, a Args, ob orchestrator.Observ
 	if err != nil {
 		return "", err
 	}
-	sw, ok := e.(orchestrator.Swarm)
+	sw, ok := e.(orchestrator.SwarmView)
 	if !ok {
 		return ob.IP, nil
 	}
