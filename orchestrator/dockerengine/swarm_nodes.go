@@ -31,7 +31,7 @@ func (e *Engine) Local(ctx context.Context) (oswarm.Local, error) {
 func (e *Engine) Cluster(ctx context.Context) (oswarm.Cluster, error) {
 	s, err := e.cli.SwarmInspect(ctx)
 	if err != nil {
-		return oswarm.Cluster{}, e.check(err, "inspect the swarm")
+		return oswarm.Cluster{}, e.check(err, "swarm inspect")
 	}
 	return oswarm.Cluster{ID: s.ID, Labels: s.Spec.Labels, WorkerToken: s.JoinTokens.Worker, ManagerToken: s.JoinTokens.Manager}, nil
 }
@@ -41,7 +41,7 @@ func (e *Engine) Init(ctx context.Context, addr string, labels map[string]string
 	req := swarm.InitRequest{ListenAddr: net.JoinHostPort(addr, oswarm.Port), AdvertiseAddr: addr}
 	req.Spec.Labels = labels
 	id, err := e.cli.SwarmInit(ctx, req)
-	return id, e.check(err, "start a swarm")
+	return id, e.check(err, "swarm init")
 }
 
 // Join joins the swarm of the manager at remote with token. The token goes
@@ -50,19 +50,19 @@ func (e *Engine) Join(ctx context.Context, addr, remote, token string) error {
 	err := e.cli.SwarmJoin(ctx, swarm.JoinRequest{
 		ListenAddr: net.JoinHostPort(addr, oswarm.Port), AdvertiseAddr: addr, RemoteAddrs: []string{remote}, JoinToken: token,
 	})
-	return e.check(err, "join the swarm")
+	return e.check(err, "swarm join")
 }
 
 // Leave leaves the swarm.
 func (e *Engine) Leave(ctx context.Context, force bool) error {
-	return e.check(e.cli.SwarmLeave(ctx, force), "leave the swarm")
+	return e.check(e.cli.SwarmLeave(ctx, force), "swarm leave")
 }
 
 // Nodes lists the swarm's nodes.
 func (e *Engine) Nodes(ctx context.Context) ([]oswarm.Node, error) {
 	list, err := e.cli.NodeList(ctx, swarm.NodeListOptions{})
 	if err != nil {
-		return nil, e.check(err, "list the swarm's nodes")
+		return nil, e.check(err, "node ls")
 	}
 	out := make([]oswarm.Node, 0, len(list))
 	for _, n := range list {
@@ -82,19 +82,19 @@ func (e *Engine) Nodes(ctx context.Context) ([]oswarm.Node, error) {
 func (e *Engine) UpdateNode(ctx context.Context, id string, version uint64, spec oswarm.NodeSpec) error {
 	s := swarm.NodeSpec{Role: swarm.NodeRole(spec.Role), Availability: swarm.NodeAvailability(spec.Availability)}
 	s.Name, s.Labels = spec.Name, spec.Labels
-	return e.check(e.cli.NodeUpdate(ctx, id, swarm.Version{Index: version}, s), "update node %s", id)
+	return e.check(e.cli.NodeUpdate(ctx, id, swarm.Version{Index: version}, s), "node update %s", id)
 }
 
 // RemoveNode removes the node from the swarm.
 func (e *Engine) RemoveNode(ctx context.Context, id string, force bool) error {
-	return e.check(e.cli.NodeRemove(ctx, id, swarm.NodeRemoveOptions{Force: force}), "remove node %s", id)
+	return e.check(e.cli.NodeRemove(ctx, id, swarm.NodeRemoveOptions{Force: force}), "node rm %s", id)
 }
 
 // Tasks counts the node's tasks that are meant to run or still do.
 func (e *Engine) Tasks(ctx context.Context, nodeID string) (int, error) {
 	tasks, err := e.cli.TaskList(ctx, swarm.TaskListOptions{Filters: filters.NewArgs(filters.Arg("node", nodeID))})
 	if err != nil {
-		return 0, e.check(err, "list the tasks of node %s", nodeID)
+		return 0, e.check(err, "node ps %s", nodeID)
 	}
 	n := 0
 	for _, t := range tasks {

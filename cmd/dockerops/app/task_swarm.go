@@ -17,7 +17,7 @@ import (
 
 // swarmHosts opens the engines of the hosts of hosts.conf that have a
 // droplet in inv, reached through SSH at the public address; the swarm
-// itself speaks on the private one. close releases the engines.
+// itself speaks on the private one. release closes the engines.
 func (s *session) swarmHosts(ctx context.Context, p *project.Project, hosts *digitalocean.Hosts, inv digitalocean.Inventory, signer ssh.Signer) (out []swarm.Host, release func(), err error) {
 	var engines []*dockerengine.Engine
 	release = func() {
