@@ -167,15 +167,16 @@ func (e *fakeEngine) Join(ctx context.Context, addr, remote, token string) error
 	if err != nil {
 		return errors.New("rpc error: code = Unavailable desc = the node at " + remote + " is not a manager")
 	}
+	role := RoleWorker
 	switch token {
 	case c.workerTok:
-		e.add(c, RoleWorker)
 	case c.mgrTok:
-		e.add(c, RoleManager)
+		role = RoleManager
 	default:
 		return errors.New("rpc error: code = InvalidArgument desc = A valid join token is necessary to join this cluster")
 	}
-	e.net.wrote("join %s", addr)
+	e.add(c, role)
+	e.net.wrote("join %s %s", addr, role)
 	return nil
 }
 
