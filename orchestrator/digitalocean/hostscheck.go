@@ -17,7 +17,7 @@ import (
 )
 
 // hostKeys are the keys a host may have, in the order help lists them.
-var hostKeys = []string{"region", "size", "image", "backups", "ipv6", "monitoring", "vpc_uuid", "tags", "names", "groups", "data_dir"}
+var hostKeys = []string{"region", "size", "image", "backups", "ipv6", "monitoring", "vpc_uuid", "tags", "names", "groups", "data_dir", "manager"}
 
 var (
 	hostNameRE = regexp.MustCompile(`^[a-z0-9]([a-z0-9_-]{0,61}[a-z0-9])?$`)
@@ -39,7 +39,7 @@ func ParseHosts(file string, data []byte) (*Hosts, error) {
 	if doc.Root == nil {
 		return nil, conffile.Join(conffile.Errorf(file, 1, "the file is empty: want an object of host name to host"))
 	}
-	c := &hostsChecker{file: file}
+	c := &hostsChecker{file: file, notManager: map[string]bool{}}
 	hosts := c.hosts(conffile.Deref(doc.Root))
 	if err := conffile.Join(c.errs...); err != nil {
 		return nil, err
@@ -48,8 +48,9 @@ func ParseHosts(file string, data []byte) (*Hosts, error) {
 }
 
 type hostsChecker struct {
-	file string
-	errs []error
+	file       string
+	notManager map[string]bool // hosts that say "manager": false
+	errs       []error
 }
 
 func (c *hostsChecker) addf(line int, format string, args ...any) {
@@ -68,6 +69,7 @@ func (c *hostsChecker) hosts(root *yaml.Node) *Hosts {
 		c.addf(root.Line, "no hosts defined")
 		return hs
 	}
+	defer c.managers(hs)
 	droplets := map[string]string{} // droplet name -> host
 	dnsOwner := map[string]string{} // DNS name -> host
 	for _, f := range fields {
@@ -95,6 +97,38 @@ func (c *hostsChecker) hosts(root *yaml.Node) *Hosts {
 		hs.Names = append(hs.Names, name)
 	}
 	return hs
+}
+
+// managers applies the rule for hosts that say nothing about "manager":
+// when no host says true, the first host (the first three when there are
+// three or more) not marked false manage the swarm. Three managers survive
+// the loss of one; more than three buys little and slows every write.
+func (c *hostsChecker) managers(hs *Hosts) {
+	if len(hs.Names) == 0 {
+		return
+	}
+	for _, n := range hs.Names {
+		if hs.hosts[n].Manager {
+			return
+		}
+	}
+	want := 1
+	if len(hs.Names) >= 3 {
+		want = 3
+	}
+	for _, n := range hs.Names {
+		if h := hs.hosts[n]; want > 0 && !c.notManager[n] {
+			h.Manager = true
+			hs.hosts[n] = h
+			want--
+		}
+	}
+	for _, n := range hs.Names {
+		if hs.hosts[n].Manager {
+			return
+		}
+	}
+	c.addf(hs.hosts[hs.Names[0]].Line, "every host says \"manager\": false: the swarm needs at least one manager")
 }
 
 // fields lists a host's keys, YAML merges expanded as in every other
@@ -156,6 +190,11 @@ func (c *hostsChecker) host(name string, line int, n *yaml.Node) Host {
 			h.Names = c.list(where, v, checkDNSName)
 		case "groups":
 			h.Groups = c.list(where, v, checkGroup)
+		case "manager":
+			h.Manager = c.boolean(where, v)
+			if v.Tag == "!!bool" && !h.Manager {
+				c.notManager[name] = true
+			}
 		case "data_dir":
 			if s, ok := c.str(where, v); ok && s != "" {
 				if dir, err := checkDataDir(s); err != nil {

@@ -41,8 +41,12 @@ type Host struct {
 	Tags       []string // extra droplet tags
 	Names      []string // DNS names (lower case, no trailing dot) that get A/AAAA records
 	Groups     []string // run.conf groups this host runs; none = every group
-	DataDir    string   // absolute, clean POSIX path on the droplet for the project's data; "" = see DataRoot
-	Line       int      // line of the host in the file, for messages
+	// Manager: the host is a manager of the project's swarm. Given in the
+	// file, or by the rule when no host says true: the first host, or the
+	// first three when there are three or more.
+	Manager bool
+	DataDir string // absolute, clean POSIX path on the droplet for the project's data; "" = see DataRoot
+	Line    int    // line of the host in the file, for messages
 }
 
 // Hosts is a loaded and validated hosts file.

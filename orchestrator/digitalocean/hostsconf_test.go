@@ -12,10 +12,10 @@ import (
 func TestParseHostsValid(t *testing.T) {
 	want := []Host{
 		{Name: "web1", Region: "fra1", Size: "s-1vcpu-2gb", Image: DefaultImage, IPv6: true,
-			Names: []string{"web1.example.com", "example.com"}, DataDir: "/srv/web1", Groups: []string{"web"}, Tags: []string{"frontend", "env:prod"}},
+			Names: []string{"web1.example.com", "example.com"}, DataDir: "/srv/web1", Groups: []string{"web"}, Tags: []string{"frontend", "env:prod"}, Manager: true},
 		{Name: "db_main", Region: "fra1", Size: DefaultSize, Image: "123456", Backups: true, IPv6: false, Monitoring: true,
-			VPCUUID: "5a4981aa-9653-4bd1-bef5-d6bff52042e4", Groups: []string{"db", "backup"}},
-		{Name: "tools", Region: "ams3", Size: DefaultSize, Image: "tools / golden", IPv6: true},
+			VPCUUID: "5a4981aa-9653-4bd1-bef5-d6bff52042e4", Groups: []string{"db", "backup"}, Manager: true},
+		{Name: "tools", Region: "ams3", Size: DefaultSize, Image: "tools / golden", IPv6: true, Manager: true},
 	}
 	for _, file := range []string{"hosts.conf", "hosts.yaml"} {
 		t.Run(file, func(t *testing.T) {
@@ -162,5 +162,42 @@ misc: {region: fra1}
 	}
 	if _, ok := hs.Host("db"); !ok {
 		t.Error("Host(db) not found")
+	}
+}
+
+func TestParseHostsManagers(t *testing.T) {
+	for _, tc := range []struct {
+		name, yaml string
+		want       []string // the managers, in file order
+	}{
+		{"one host", "a: {region: fra1}\n", []string{"a"}},
+		{"two hosts: the first", "a: {region: fra1}\nb: {region: fra1}\n", []string{"a"}},
+		{"three or more: the first three", "a: {region: fra1}\nb: {region: fra1}\nc: {region: fra1}\nd: {region: fra1}\n", []string{"a", "b", "c"}},
+		{"marked ones only", "a: {region: fra1}\nb: {region: fra1, manager: true}\nc: {region: fra1}\n", []string{"b"}},
+		{"false skipped by the rule", "a: {region: fra1, manager: false}\nb: {region: fra1}\n", []string{"b"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			hs, err := ParseHosts("hosts.yaml", []byte(tc.yaml))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, h := range hs.All() {
+				if h.Manager {
+					got = append(got, h.Name)
+				}
+			}
+			if !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("managers %q, want %q", got, tc.want)
+			}
+		})
+	}
+	for yaml, want := range map[string]string{
+		"a: {region: fra1, manager: yes please}\n":                               `hosts.yaml:1: host "a": "manager" must be true or false, got the string "yes please"`,
+		"a: {region: fra1, manager: false}\nb: {region: fra1, manager: false}\n": `hosts.yaml:1: every host says "manager": false: the swarm needs at least one manager`,
+	} {
+		if _, err := ParseHosts("hosts.yaml", []byte(yaml)); err == nil || err.Error() != want {
+			t.Errorf("ParseHosts(%q) = %v, want %s", yaml, err, want)
+		}
 	}
 }

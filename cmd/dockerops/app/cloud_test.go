@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -48,7 +49,8 @@ func newCloudAPI(t *testing.T, cfg fakedo.Config) *cloudAPI {
 }
 
 func (c *cloudAPI) run(args ...string) (int, string, string) {
-	var out, errb bytes.Buffer
+	var out bytes.Buffer
+	var errb lockedBuffer // the debug log and the progress renderer share it
 	getenv := func(k string) (string, bool) {
 		if v, ok := c.env[k]; ok {
 			return v, v != ""
@@ -59,6 +61,25 @@ func (c *cloudAPI) run(args ...string) (int, string, string) {
 	code := Run(context.Background(), args, Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Getenv: getenv})
 	c.t.Logf("dockerops %s: exit %d in %s", strings.Join(args, " "), code, time.Since(start).Round(100*time.Millisecond))
 	return code, out.String(), errb.String()
+}
+
+// lockedBuffer is a bytes.Buffer safe for concurrent writers, as a
+// terminal's stderr is.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 func (c *cloudAPI) must(args ...string) string {

@@ -90,6 +90,11 @@ func runProvision(ctx context.Context, s *session, a Args) error {
 	if err := digitalocean.WriteInventory(inventoryPath(p), all); err != nil {
 		return err
 	}
+	if req.Wait == nil {
+		fmt.Fprintln(progress, "swarm: not formed with wait=False (Docker may not answer yet): run provision again to form it")
+	} else if err := s.formSwarm(ctx, p, hosts, all, key.Signer, progress); err != nil {
+		return err
+	}
 	return printInventory(s, inv)
 }
 
@@ -172,6 +177,11 @@ func runDestroy(ctx context.Context, s *session, a Args) error {
 		return err
 	}
 	defer progress.Close()
+	if names != nil {
+		if err := s.leaveSwarm(ctx, p, hosts, a.Arg, progress); err != nil {
+			return err
+		}
+	}
 	deleted, err := digitalocean.Destroy(ctx, client, p.Name, names, digitalocean.WithProgress(progress))
 	// The addresses go to the next droplets, with other host keys.
 	if ferr := dockerengine.ForgetHosts(knownHostsPath(p), deleted...); err == nil {

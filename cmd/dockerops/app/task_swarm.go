@@ -1,0 +1,82 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+
+	"golang.org/x/crypto/ssh"
+
+	"github.com/dockerops/dockerops/orchestrator/digitalocean"
+	"github.com/dockerops/dockerops/orchestrator/dockerengine"
+	"github.com/dockerops/dockerops/orchestrator/swarm"
+	"github.com/dockerops/dockerops/project"
+)
+
+// swarmHosts opens the engines of the hosts of hosts.conf that have a
+// droplet in inv, reached through SSH at the public address; the swarm
+// itself speaks on the private one. release closes the engines.
+func (s *session) swarmHosts(ctx context.Context, p *project.Project, hosts *digitalocean.Hosts, inv digitalocean.Inventory, signer ssh.Signer) (out []swarm.Host, release func(), err error) {
+	var engines []*dockerengine.Engine
+	release = func() {
+		for _, e := range engines {
+			_ = e.Close()
+		}
+	}
+	for _, h := range hosts.All() {
+		entry, ok := inv[h.Name]
+		if !ok || entry.Public.IPv4 == "" {
+			continue // no droplet yet
+		}
+		if entry.Private.IPv4 == "" {
+			release()
+			return nil, nil, fmt.Errorf("host %s has no private IPv4 in inventory.json: the swarm keeps to the private network; run `dockerops inventory`", h.Name)
+		}
+		e, err := dockerengine.New(ctx, dockerengine.Options{Host: "ssh://root@" + entry.Public.IPv4, SSHSigners: []ssh.Signer{signer},
+			KnownHostsFile: knownHostsPath(p), Log: s.log})
+		if err != nil {
+			release()
+			return nil, nil, fmt.Errorf("host %s: %w", h.Name, err)
+		}
+		engines = append(engines, e)
+		out = append(out, swarm.Host{Name: h.Name, Addr: entry.Private.IPv4, Manager: h.Manager, Groups: h.Groups, Engine: e})
+	}
+	return out, release, nil
+}
+
+// formSwarm makes every provisioned host of the project one swarm.
+func (s *session) formSwarm(ctx context.Context, p *project.Project, hosts *digitalocean.Hosts, inv digitalocean.Inventory, signer ssh.Signer, progress io.Writer) error {
+	members, release, err := s.swarmHosts(ctx, p, hosts, inv, signer)
+	if err != nil {
+		return err
+	}
+	defer release()
+	return swarm.Form(ctx, members, swarm.Options{Project: p.Name, Progress: progress})
+}
+
+// leaveSwarm takes host out of the project's swarm before its droplet goes.
+// Without an inventory there is no droplet known to reach: nothing to do.
+func (s *session) leaveSwarm(ctx context.Context, p *project.Project, hosts *digitalocean.Hosts, host string, progress io.Writer) error {
+	inv, err := digitalocean.ReadInventory(inventoryPath(p))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if _, ok := inv[host]; !ok {
+		return nil
+	}
+	key, err := s.projectKey(p)
+	if err != nil {
+		return err
+	}
+	members, release, err := s.swarmHosts(ctx, p, hosts, inv, key.Signer)
+	if err != nil {
+		return err
+	}
+	defer release()
+	return swarm.Remove(ctx, members, host, swarm.Options{Project: p.Name, Progress: progress})
+}
