@@ -122,6 +122,7 @@ func (s *session) oneInstanceOnHosts(ctx context.Context, a Args, what string) (
 			list = append(list, located{hc.host, ob})
 		}
 	}
+	list = currentTasks(list)
 	switch len(list) {
 	case 1:
 		return a.onHost(list[0].host), list[0].ob, nil
@@ -139,4 +140,25 @@ func (s *session) oneInstanceOnHosts(ctx context.Context, a Args, what string) (
 	}
 	return a, orchestrator.Observed{}, fmt.Errorf("%s needs one instance; %s matches %d on the hosts: %s; name one with instance=NAME, or its host with host=HOST instead of hosts=all",
 		what, a.Arg, len(list), strings.Join(names, ", "))
+}
+
+// currentTasks drops the containers of replaced Swarm tasks (the Swarm keeps
+// a few stopped ones as history) where the same instance has a running task.
+func currentTasks(list []located) []located {
+	key := func(ob orchestrator.Observed) string {
+		return ob.Labels[orchestrator.LabelContainer] + "\x00" + ob.Labels[orchestrator.LabelInstance]
+	}
+	running := map[string]bool{}
+	for _, l := range list {
+		if l.ob.IsSwarmTask() && l.ob.State == "running" {
+			running[key(l.ob)] = true
+		}
+	}
+	out := list[:0:0]
+	for _, l := range list {
+		if !l.ob.IsSwarmTask() || l.ob.State == "running" || !running[key(l.ob)] {
+			out = append(out, l)
+		}
+	}
+	return out
 }

@@ -196,3 +196,22 @@ func TestPsHostsAllShowsSwarmTasks(t *testing.T) {
 		t.Errorf("table:\n%s", res.stdout)
 	}
 }
+
+// A task the Swarm replaced leaves its stopped container on the node: the
+// instance is still one, the running task's.
+func TestHostsAllIgnoresReplacedTasks(t *testing.T) {
+	r, _, web1 := twoHosts()
+	old := swarmTask("one", "t0old", "")
+	old.State, old.Status = "exited", "Exited (0) 1 minute ago"
+	web1.AddContainer(old)
+	web1.SetExec(webTask, enginetest.Result{Stdout: "new\n"})
+	res := r.run(t, "shell:web,hosts=all,command=true")
+	if res.code != exitOK || res.stdout != "new\n" {
+		t.Fatalf("exit %d, stdout %q; want the running task's shell\n%s", res.code, res.stdout, res.stderr)
+	}
+	// With no running task, the stopped ones are what there is: several.
+	web1.SetState(webTask, "exited")
+	if res := r.run(t, "shell:web,hosts=all,command=true"); res.code != exitFailure || !strings.Contains(res.stderr, "matches 2") {
+		t.Errorf("exit %d, stderr %q; want both stopped tasks named", res.code, res.stderr)
+	}
+}
