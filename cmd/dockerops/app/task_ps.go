@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"path"
 	"sort"
@@ -10,6 +11,8 @@ import (
 	"text/tabwriter"
 
 	"github.com/dockerops/dockerops/orchestrator"
+	"github.com/dockerops/dockerops/orchestrator/digitalocean"
+	"github.com/dockerops/dockerops/orchestrator/swarm"
 	"github.com/dockerops/dockerops/project"
 )
 
@@ -63,7 +66,7 @@ func runPs(ctx context.Context, s *session, a Args) error {
 		}
 	}
 	if all {
-		if entries, err = s.withServicesRunningNowhere(ctx, hosts, name, entries); err != nil {
+		if entries, err = s.withServicesRunningNowhere(ctx, name, entries); err != nil {
 			return err
 		}
 	}
@@ -117,19 +120,32 @@ func containerEntry(host string, ob orchestrator.Observed) psEntry {
 	return e
 }
 
-// withServicesRunningNowhere adds, from a Swarm manager's view, a line for
-// each service of the project no running container of entries stands for:
-// its newest task's state and why it does not run (no suitable node, no
-// such image, ...). Hosts with no manager run standalone: nothing to add.
-func (s *session) withServicesRunningNowhere(ctx context.Context, hosts []string, name string, entries []psEntry) ([]psEntry, error) {
-	manager, host, err := s.swarmManager(ctx, hosts)
-	if err != nil || manager == nil {
-		return entries, err
+// withServicesRunningNowhere adds, from the Swarm manager's view, a line for
+// each service of project name ("" = of every project) no running container of
+// entries stands for: its newest task's state and why it does not run (no
+// suitable node, no such image, ...). When no host manages the project's
+// swarm the hosts run standalone: nothing to add.
+func (s *session) withServicesRunningNowhere(ctx context.Context, name string, entries []psEntry) ([]psEntry, error) {
+	p, err := s.project("")
+	if err != nil {
+		return nil, err
 	}
-	services, err := manager.ServiceTasks(ctx, name)
+	hosts, err := digitalocean.LoadHosts(p.Dir, p.AppsDir)
+	if err != nil {
+		return nil, err
+	}
+	manager, host, err := s.swarmManager(ctx, p.Name, hosts)
+	if errors.Is(err, swarm.ErrNoManager) {
+		return entries, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	services, err := manager.Services(ctx, name)
 	if err != nil {
 		return nil, fmt.Errorf("host %s (swarm manager): %w", host, err)
 	}
+	sort.Slice(services, func(i, j int) bool { return services[i].Name < services[j].Name })
 	running := map[string]bool{}
 	for _, e := range entries {
 		if e.Task != "" && e.Status == "running" {
@@ -140,11 +156,15 @@ func (s *session) withServicesRunningNowhere(ctx context.Context, hosts []string
 		if running[sv.Name] {
 			continue
 		}
+		tasks, err := manager.Tasks(ctx, sv.ID)
+		if err != nil {
+			return nil, fmt.Errorf("host %s (swarm manager): %w", host, err)
+		}
 		e := psEntry{Name: sv.Name, Container: sv.Labels[orchestrator.LabelContainer], Instance: sv.Labels[orchestrator.LabelInstance],
 			InstanceType: sv.Labels[orchestrator.LabelInstanceType], Status: "no task", Ports: []project.Port{}}
-		if len(sv.Tasks) > 0 {
-			t := sv.Tasks[0]
-			e.Status, e.Host, e.Task, e.Message = t.State, t.Host, t.ID, t.Err
+		if len(tasks) > 0 {
+			t := tasks[0]
+			e.Status, e.Host, e.Task, e.Message = t.State, t.Node, t.ID, t.Err
 			if e.Message == "" {
 				e.Message = t.Message
 			}

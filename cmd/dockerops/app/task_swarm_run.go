@@ -34,8 +34,8 @@ func swarmMode(task string, a Args) (bool, error) {
 	return true, nil
 }
 
-// swarm connects to every host of hosts.conf and finds a manager among
-// them: the first that reports it may take service calls.
+// swarm connects to every host of hosts.conf, the swarm's nodes, and finds
+// the manager of the project's swarm among them.
 func (s *session) swarm(ctx context.Context, p *project.Project) (*orchestrator.Swarm, orchestrator.Target, error) {
 	hosts, err := digitalocean.LoadHosts(p.Dir, p.AppsDir)
 	if err != nil {
@@ -43,6 +43,9 @@ func (s *session) swarm(ctx context.Context, p *project.Project) (*orchestrator.
 	}
 	sw := &orchestrator.Swarm{Placement: placement(hosts)}
 	var manager orchestrator.Target
+	if sw.Manager, manager.Host, err = s.swarmManager(ctx, p.Name, hosts); err != nil {
+		return nil, orchestrator.Target{}, err
+	}
 	for _, h := range hosts.All() {
 		e, err := s.dockerEngine(ctx, h.Name)
 		if err != nil {
@@ -51,17 +54,9 @@ func (s *session) swarm(ctx context.Context, p *project.Project) (*orchestrator.
 		t := orchestrator.Target{Host: h.Name, Engine: e,
 			Files: orchestrator.HostFiles{Engine: e, Dir: h.DataRoot(p.Name), Project: p.Name}}
 		sw.Nodes = append(sw.Nodes, t)
-		if sw.Manager != nil {
-			continue
+		if h.Name == manager.Host {
+			manager = t
 		}
-		if svc, ok := e.(orchestrator.Services); ok {
-			if is, err := svc.ControlAvailable(ctx); err == nil && is {
-				sw.Manager, manager = svc, t
-			}
-		}
-	}
-	if sw.Manager == nil {
-		return nil, orchestrator.Target{}, fmt.Errorf("no host of %s is a swarm manager; form the swarm first", hosts.File)
 	}
 	return sw, manager, nil
 }
