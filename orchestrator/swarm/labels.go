@@ -35,11 +35,6 @@ func NodeLabels(project string, h Host) map[string]string {
 	return l
 }
 
-// RunsGroup says whether h runs group: a host without groups runs every one.
-func RunsGroup(h Host, group string) bool {
-	return len(h.Groups) == 0 || slices.Contains(h.Groups, group)
-}
-
 // GroupConstraints are Swarm placement constraints that select the nodes
 // of hosts that run group. Constraints are ANDed and cannot say "has label
 // A or label B", so "lists g or lists nothing" is said by exclusion: the
@@ -48,7 +43,7 @@ func RunsGroup(h Host, group string) bool {
 func GroupConstraints(project string, hosts []Host, group string) []string {
 	var runs, not []string
 	for _, h := range hosts {
-		if RunsGroup(h, group) {
+		if (orchestrator.PlacedHost{Name: h.Name, Groups: h.Groups}).Runs(group) {
 			runs = append(runs, h.Name)
 		} else {
 			not = append(not, h.Name)

@@ -11,7 +11,6 @@ import (
 	"text/tabwriter"
 
 	"github.com/dockerops/dockerops/orchestrator"
-	"github.com/dockerops/dockerops/orchestrator/digitalocean"
 	"github.com/dockerops/dockerops/orchestrator/swarm"
 	"github.com/dockerops/dockerops/project"
 )
@@ -126,11 +125,7 @@ func containerEntry(host string, ob orchestrator.Observed) psEntry {
 // suitable node, no such image, ...). When no host manages the project's
 // swarm the hosts run standalone: nothing to add.
 func (s *session) withServicesRunningNowhere(ctx context.Context, name string, entries []psEntry) ([]psEntry, error) {
-	p, err := s.project("")
-	if err != nil {
-		return nil, err
-	}
-	hosts, err := digitalocean.LoadHosts(p.Dir, p.AppsDir)
+	p, hosts, err := s.projectHosts()
 	if err != nil {
 		return nil, err
 	}
@@ -227,19 +222,24 @@ func (s *session) instancesOf(ctx context.Context, a Args, what string) ([]orche
 // selectInstances keeps the containers the argument and instance= name,
 // sorted by name.
 func selectInstances(observed []orchestrator.Observed, a Args) []orchestrator.Observed {
-	instance := a.strOr("instance", "")
 	var out []orchestrator.Observed
 	for _, ob := range observed {
-		c, i := ob.Labels[orchestrator.LabelContainer], ob.Labels[orchestrator.LabelInstance]
-		if instance != "" && i != instance {
-			continue
-		}
-		if a.Arg == "all" || matches(a.Arg, c) || matches(a.Arg, c+"-"+i) {
+		if selects(a, ob.Labels) {
 			out = append(out, ob)
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
+}
+
+// selects says whether the argument and instance= name the instance with
+// these dockerops labels (a container's or a service's).
+func selects(a Args, labels map[string]string) bool {
+	c, i := labels[orchestrator.LabelContainer], labels[orchestrator.LabelInstance]
+	if instance := a.strOr("instance", ""); instance != "" && i != instance {
+		return false
+	}
+	return a.Arg == "all" || matches(a.Arg, c) || matches(a.Arg, c+"-"+i)
 }
 
 func matches(pattern, s string) bool {
