@@ -35,7 +35,7 @@ func (o *Orchestrator) PlanClean(ctx context.Context, targets []Observed, purge 
 	var removes []string
 	var kept []Observed
 	for _, ob := range targets {
-		if IsServiceTask(ob) {
+		if ob.IsSwarmTask() {
 			plan.Steps = append(plan.Steps, Step{Action: Leave, Name: ob.Name, Reason: "a swarm service's task: clean it with hosts=all"})
 		} else {
 			kept = append(kept, ob)

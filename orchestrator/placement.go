@@ -27,10 +27,15 @@ type PlacedHost struct {
 func (pl Placement) Runs(host, group string) bool {
 	for _, h := range pl.Hosts {
 		if h.Name == host {
-			return len(h.Groups) == 0 || slices.Contains(h.Groups, group)
+			return h.Runs(group)
 		}
 	}
 	return false
+}
+
+// Runs says whether h runs group: a host that lists no group runs every one.
+func (h PlacedHost) Runs(group string) bool {
+	return len(h.Groups) == 0 || slices.Contains(h.Groups, group)
 }
 
 // hostFor is the first host that runs group.

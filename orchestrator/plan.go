@@ -177,7 +177,7 @@ func (o *Orchestrator) containers(ctx context.Context) ([]Observed, error) {
 	}
 	out := all[:0:0]
 	for _, ob := range all {
-		if !IsServiceTask(ob) {
+		if !ob.IsSwarmTask() {
 			out = append(out, ob)
 		}
 	}

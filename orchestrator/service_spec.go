@@ -98,7 +98,7 @@ func (o *Orchestrator) serviceSpec(in project.Instance, imageID, node string, al
 		spec.Binds = append(spec.Binds, bind)
 	}
 	if node != "" {
-		spec.Constraints = []string{"node.labels." + NodeLabelHost + "==" + node}
+		spec.Constraints = []string{"node.labels." + LabelHost + "==" + node}
 	}
 	// Two tasks cannot hold one host port, and two containers writing one
 	// data dir could corrupt it: those stop the old task first.

@@ -2,8 +2,10 @@ package orchestrator
 
 import "context"
 
-// Labels of Swarm mode: Docker puts the first three on every task
-// container; dockerops puts LabelHost on each node, naming its hosts.conf host.
+// Labels of Swarm mode. Docker puts the first three on every task
+// container. dockerops puts LabelHost on each node (naming its hosts.conf
+// host) and LabelProject on the swarm it forms and on its nodes; those are
+// set by orchestrator/swarm, read by the service planner and by ps.
 const (
 	LabelSwarmService = "com.docker.swarm.service.name"
 	LabelSwarmTask    = "com.docker.swarm.task.id"
@@ -11,39 +13,15 @@ const (
 	LabelHost         = "dockerops.host"
 )
 
-// SwarmView is what an engine that is a Swarm node tells about the swarm, for
-// the inspection tasks; an engine that is not one need not implement it.
-type SwarmView interface {
-	// SwarmManager reports whether the engine manages a swarm, so answers
-	// for all its nodes (Info's Swarm.ControlAvailable).
-	SwarmManager(ctx context.Context) (bool, error)
-	// ServiceTasks lists the services of project (label dockerops.project
-	// on the service or on its containers; "" = of every project), each
-	// with its tasks, as the manager sees them.
-	ServiceTasks(ctx context.Context, project string) ([]Service, error)
+// SwarmNode is what the engine of a Swarm node tells about the task
+// containers it runs; an engine that is not one need not implement it. It is
+// asked of the node that runs the task, not of the manager.
+type SwarmNode interface {
 	// GatewayAddress is the address a task container has on its node's
 	// docker_gwbridge: the node itself cannot reach overlay addresses.
 	GatewayAddress(ctx context.Context, containerID string) (string, error)
 }
 
-// Service is one Swarm service, that is one named instance in Swarm mode.
-type Service struct {
-	Name   string
-	Labels map[string]string // its containers' labels: dockerops.container, ...
-	Tasks  []SwarmTask       // newest first
-}
-
-// SwarmTask is one task of a service, as the manager reports it.
-type SwarmTask struct {
-	ID           string
-	Host         string // the node's dockerops.host label, "" when not scheduled
-	NodeID       string
-	State        string // Docker's word: new, pending, running, failed, rejected, ...
-	DesiredState string
-	Message      string // e.g. "no suitable node (scheduling constraints not satisfied on 2 nodes)"
-	Err          string // e.g. "No such image: demo/web"
-	ContainerID  string
-}
-
-// IsSwarmTask reports whether an observed container is a Swarm task's.
-func (ob Observed) IsSwarmTask() bool { return ob.Labels[LabelSwarmTask] != "" }
+// IsSwarmTask reports whether an observed container is a Swarm service's
+// task, which only the Swarm may replace or remove.
+func (ob Observed) IsSwarmTask() bool { return ob.Labels[LabelSwarmService] != "" }

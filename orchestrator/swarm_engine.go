@@ -9,26 +9,15 @@ import (
 // instance runs on; it is how a pin chosen once stays stable across runs.
 const LabelNode = "dockerops.node"
 
-// NodeLabelHost is the node label (set when the swarm is formed) holding a
-// node's hosts.conf name; pinned services are constrained on it.
-const NodeLabelHost = "dockerops.host"
-
-// LabelServiceName is the label the Swarm puts on every task container; the
-// single-engine planner leaves those containers to the Swarm.
-const LabelServiceName = "com.docker.swarm.service.name"
-
-// IsServiceTask says whether a container is a Swarm service's task, which
-// only the Swarm may replace or remove.
-func IsServiceTask(ob Observed) bool { return ob.Labels[LabelServiceName] != "" }
-
-// Services is the part of a Swarm manager's engine the service planner and
-// executor use. orchestrator/dockerengine implements it with the Docker SDK,
-// orchestrator/enginetest with a stateful fake.
+// Services is what a Swarm manager's engine answers for the whole swarm: the
+// service planner and executor deploy through it, and ps reads every
+// service and task from it. orchestrator/dockerengine implements it with the
+// Docker SDK, orchestrator/enginetest with a stateful fake.
 type Services interface {
 	// ControlAvailable says whether this engine is a Swarm manager.
 	ControlAvailable(ctx context.Context) (bool, error)
 	// Services lists, in one call, the services labelled
-	// dockerops.project=project.
+	// dockerops.project=project; project "" = those of every project.
 	Services(ctx context.Context, project string) ([]ObservedService, error)
 	// CreateService creates a service from its local image name, without
 	// asking a registry for a digest.
@@ -72,12 +61,18 @@ type ObservedService struct {
 // ServiceTask is one task of a service.
 type ServiceTask struct {
 	ID           string
-	Node         string // the node's dockerops.host label, else its ID
+	Node         string // the node's dockerops.host label, else its ID; "" when not scheduled
 	DesiredState string // running, shutdown, ...
 	State        string // new, pending, assigned, ..., running, failed, rejected
-	Err          string // why the task failed or waits, e.g. "No such image: demo/web"
-	ContainerID  string
-	Created      time.Time
+	// Err is why the task failed or waits, e.g. "No such image: demo/web"
+	// (the engine's message when it gives no error and the task is not
+	// running).
+	Err string
+	// Message is the engine's word on the task's state as it is, e.g. "no
+	// suitable node (scheduling constraints not satisfied on 2 nodes)".
+	Message     string
+	ContainerID string
+	Created     time.Time
 	// Labels are those of the spec the task runs (its container's labels).
 	Labels map[string]string
 }

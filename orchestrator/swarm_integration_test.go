@@ -56,7 +56,7 @@ func oneNodeSwarm(t *testing.T, ctx context.Context) (*dropletsim.Droplet, *dock
 	t.Cleanup(func() { _ = d.Remove(context.Background()) })
 	for _, cmd := range []string{
 		"docker swarm init --advertise-addr 127.0.0.1",
-		"docker node update --label-add " + orchestrator.NodeLabelHost + "=node1 $(docker node ls -q)",
+		"docker node update --label-add " + orchestrator.LabelHost + "=node1 $(docker node ls -q)",
 	} {
 		if out, err := d.Exec(ctx, nil, "sh", "-c", cmd); err != nil {
 			t.Fatalf("%s: %v %s", cmd, err, out)
@@ -131,7 +131,7 @@ func TestIntegrationSwarmDeploy(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, c := range list {
-			if c.Labels[orchestrator.LabelServiceName] == name && c.State == "running" {
+			if c.Labels[orchestrator.LabelSwarmService] == name && c.State == "running" {
 				return c.ID
 			}
 		}

@@ -13,6 +13,7 @@ import (
 	"github.com/docker/docker/api/types/swarm"
 
 	"github.com/dockerops/dockerops/orchestrator"
+	oswarm "github.com/dockerops/dockerops/orchestrator/swarm"
 )
 
 var _ orchestrator.Services = (*Engine)(nil)
@@ -26,11 +27,13 @@ func (e *Engine) ControlAvailable(ctx context.Context) (bool, error) {
 	return info.Swarm.ControlAvailable, nil
 }
 
-// Services lists the project's services in one call.
+// Services lists the project's services ("" = every project's) in one call.
 func (e *Engine) Services(ctx context.Context, project string) ([]orchestrator.ObservedService, error) {
-	list, err := e.cli.ServiceList(ctx, swarm.ServiceListOptions{
-		Filters: filters.NewArgs(filters.Arg("label", orchestrator.LabelProject+"="+project)),
-	})
+	label := orchestrator.LabelProject
+	if project != "" {
+		label += "=" + project
+	}
+	list, err := e.cli.ServiceList(ctx, swarm.ServiceListOptions{Filters: filters.NewArgs(filters.Arg("label", label))})
 	if err != nil {
 		return nil, e.check(err, "list services")
 	}
@@ -112,7 +115,8 @@ func (e *Engine) RemoveService(ctx context.Context, id string) error {
 	return e.check(err, "remove service %s", id)
 }
 
-// Tasks lists a service's tasks, newest first.
+// Tasks lists a service's tasks, newest first, each node named by its
+// dockerops.host label.
 func (e *Engine) Tasks(ctx context.Context, serviceID string) ([]orchestrator.ServiceTask, error) {
 	list, err := e.cli.TaskList(ctx, swarm.TaskListOptions{Filters: filters.NewArgs(filters.Arg("service", serviceID))})
 	if err != nil {
@@ -121,10 +125,19 @@ func (e *Engine) Tasks(ctx context.Context, serviceID string) ([]orchestrator.Se
 		}
 		return nil, e.check(err, "list tasks of %s", serviceID)
 	}
+	var hostOf map[string]string
+	if len(list) > 0 {
+		if hostOf, err = oswarm.NodeHosts(ctx, e); err != nil {
+			return nil, err
+		}
+	}
 	out := make([]orchestrator.ServiceTask, 0, len(list))
 	for _, t := range list {
 		task := orchestrator.ServiceTask{ID: t.ID, Node: t.NodeID, DesiredState: string(t.DesiredState),
-			State: string(t.Status.State), Err: t.Status.Err, Created: t.CreatedAt}
+			State: string(t.Status.State), Err: t.Status.Err, Message: t.Status.Message, Created: t.CreatedAt}
+		if h := hostOf[t.NodeID]; h != "" {
+			task.Node = h
+		}
 		if task.Err == "" && t.Status.State != swarm.TaskStateRunning {
 			task.Err = t.Status.Message
 		}

@@ -52,7 +52,7 @@ type Fake struct {
 	inflight    int
 	maxInflight int
 	startOrder  []string
-	swarm       swarmState // SetSwarmManager, SetServices, SetGateway
+	gateways    map[string]string // SetGateway: container -> docker_gwbridge address
 }
 
 // finished is when a Start returned: the time, and how many calls had been
@@ -241,7 +241,7 @@ func (f *Fake) Writes() []string {
 	for _, c := range f.calls {
 		verb, _, _ := strings.Cut(c, " ")
 		switch verb {
-		case "ping", "containers", "image", "inspect", "logs", "swarm", "services", "gateway":
+		case "ping", "containers", "image", "inspect", "logs", "gateway":
 		default:
 			w = append(w, c)
 		}

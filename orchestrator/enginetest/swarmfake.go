@@ -23,14 +23,18 @@ var _ orchestrator.Services = (*Swarm)(nil)
 // service's container labels. Service IDs are "svc-<name>".
 //
 // Calls are recorded as for Fake; the verbs are manager, services, service
-// (inspect), tasks, overlay, rmnetwork, create, update, rollback, remove.
+// (inspect), tasks, overlay, rmnetwork, create, update, rollback, remove, and
+// for the node-level calls of a Manager local, cluster, nodes, nodetasks.
 type Swarm struct {
 	// Unhealthy says a spec's tasks fail their HEALTHCHECK; nil = none do.
 	Unhealthy func(orchestrator.ServiceSpec) bool
+	// Project is the dockerops.project label of the swarm and its nodes.
+	Project string
 
 	mu       sync.Mutex
 	hosts    []string
 	nodes    map[string]*Fake
+	managers map[string]bool
 	services map[string]*fakeService
 	networks map[string]bool
 	calls    []string
@@ -51,7 +55,7 @@ type fakeService struct {
 
 // NewSwarm returns a swarm without nodes or services.
 func NewSwarm() *Swarm {
-	return &Swarm{nodes: map[string]*Fake{}, services: map[string]*fakeService{}, networks: map[string]bool{},
+	return &Swarm{nodes: map[string]*Fake{}, managers: map[string]bool{}, services: map[string]*fakeService{}, networks: map[string]bool{},
 		clock: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)}
 }
 
@@ -78,7 +82,7 @@ func (s *Swarm) Writes() []string {
 	for _, c := range s.calls {
 		verb, _, _ := strings.Cut(c, " ")
 		switch verb {
-		case "manager", "services", "service", "tasks":
+		case "manager", "services", "service", "tasks", "local", "cluster", "nodes", "nodetasks":
 		default:
 			w = append(w, c)
 		}
@@ -133,8 +137,8 @@ func (s *Swarm) Services(_ context.Context, project string) ([]orchestrator.Obse
 	s.record("services", project)
 	var out []orchestrator.ObservedService
 	for _, id := range slices.Sorted(maps.Keys(s.services)) {
-		if sv := s.services[id]; sv.spec.Labels[orchestrator.LabelProject] == project {
-			out = append(out, sv.observed())
+		if p := s.services[id].spec.Labels[orchestrator.LabelProject]; p != "" && (project == "" || p == project) {
+			out = append(out, s.services[id].observed())
 		}
 	}
 	return out, nil
@@ -288,7 +292,7 @@ func (s *Swarm) schedule(sv *fakeService) bool {
 	s.stopTasks(sv)
 	host := ""
 	for _, c := range sv.spec.Constraints {
-		if h, ok := strings.CutPrefix(c, "node.labels."+orchestrator.NodeLabelHost+"=="); ok {
+		if h, ok := strings.CutPrefix(c, "node.labels."+orchestrator.LabelHost+"=="); ok {
 			host = h
 		}
 	}
@@ -307,7 +311,8 @@ func (s *Swarm) schedule(sv *fakeService) bool {
 	node := s.nodes[host]
 	switch {
 	case node == nil:
-		t.State, t.Err = "pending", "no suitable node (scheduling constraints not satisfied on 0 nodes)"
+		t.State, t.Message = "pending", "no suitable node (scheduling constraints not satisfied on 0 nodes)"
+		t.Err = t.Message // as the engine reports a task that waits without an error
 	case node.Image(sv.spec.Image) == "":
 		t.State, t.Err = "pending", "No such image: "+sv.spec.Image+":latest"
 	case s.Unhealthy != nil && s.Unhealthy(sv.spec):
@@ -316,7 +321,9 @@ func (s *Swarm) schedule(sv *fakeService) bool {
 		t.State = "running"
 		t.ContainerID = sv.spec.Name + ".1." + t.ID
 		labels := maps.Clone(sv.spec.ContainerLabels)
-		labels[orchestrator.LabelServiceName] = sv.spec.Name
+		labels[orchestrator.LabelSwarmService] = sv.spec.Name
+		labels[orchestrator.LabelSwarmTask] = t.ID
+		labels[orchestrator.LabelSwarmNode] = nodeID(host)
 		node.AddContainer(orchestrator.Observed{Name: t.ContainerID, Labels: labels, State: "running",
 			ImageID: node.Image(sv.spec.Image)})
 	}

@@ -9,6 +9,8 @@ import (
 	"net"
 	"strings"
 	"time"
+
+	"github.com/dockerops/dockerops/orchestrator"
 )
 
 // Port is where managers listen for the swarm's control traffic.
@@ -119,14 +121,14 @@ func look(ctx context.Context, hosts []Host, o Options) (*view, error) {
 			return nil, fmt.Errorf("host %s: %w", h.Name, err)
 		}
 		switch {
-		case c.Labels[LabelProject] != o.Project:
+		case c.Labels[orchestrator.LabelProject] != o.Project:
 			errs = append(errs, foreign(h, c.ID, o.Project))
 		case v.cluster == "":
 			v.cluster, v.mgr = c.ID, &h
 		case v.cluster != c.ID:
 			errs = append(errs, fmt.Errorf("host %s: its engine manages swarm %s, while host %s manages swarm %s, both labelled %s=%s: "+
 				"keep one, and make the other hosts leave theirs (\"docker swarm leave --force\" on them)",
-				h.Name, c.ID, v.mgr.Name, v.cluster, LabelProject, o.Project))
+				h.Name, c.ID, v.mgr.Name, v.cluster, orchestrator.LabelProject, o.Project))
 		}
 	}
 	if v.mgr != nil {
@@ -205,7 +207,7 @@ func initSwarm(ctx context.Context, v *view, o Options) error {
 		}
 		return fmt.Errorf("swarm: no manager host (%s) can start the swarm: each is still joining one; see its \"docker info\"", strings.Join(managers, ", "))
 	}
-	id, err := first.Engine.Init(ctx, first.Addr, map[string]string{LabelProject: o.Project})
+	id, err := first.Engine.Init(ctx, first.Addr, map[string]string{orchestrator.LabelProject: o.Project})
 	if err != nil {
 		return fmt.Errorf("host %s: start the swarm on %s: %w", first.Name, first.Addr, err)
 	}
@@ -349,7 +351,7 @@ func removeLeftBehind(ctx context.Context, v *view, o Options) error {
 		current[h.Name] = v.local[h.Name].NodeID
 	}
 	for _, n := range v.members {
-		host := n.Spec.Labels[LabelHost]
+		host := n.Spec.Labels[orchestrator.LabelHost]
 		now, ok := current[host]
 		if !ok || now == "" || now == n.ID {
 			continue

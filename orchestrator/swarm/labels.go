@@ -4,18 +4,18 @@ import (
 	"maps"
 	"slices"
 	"strings"
+
+	"github.com/dockerops/dockerops/orchestrator"
 )
 
 // Labels dockerops keeps on the swarm and its nodes. Every label under
 // "dockerops." on a node is dockerops's: Form rewrites them from hosts.conf
-// and leaves the others alone.
+// and leaves the others alone. orchestrator.LabelProject is on the swarm
+// itself (the project that made it, so a swarm made by someone else is never
+// taken for the project's) and on every node (so a constraint can require a
+// labelled node); orchestrator.LabelHost names the hosts.conf host of a
+// node (node ID <-> host), which the service planner pins services on.
 const (
-	// LabelProject is on the swarm itself (the project that made it, so a
-	// swarm made by someone else is never taken for the project's) and on
-	// every node (so a constraint can require a labelled node).
-	LabelProject = "dockerops.project"
-	// LabelHost names the hosts.conf host of a node: node ID <-> host.
-	LabelHost = "dockerops.host"
 	// LabelGroupPrefix + g = "true" for each group g a host lists.
 	LabelGroupPrefix = "dockerops.group."
 	// LabelGroups = "all" on a host that lists no group: it runs every
@@ -25,7 +25,7 @@ const (
 
 // NodeLabels are the dockerops labels of h's node in project's swarm.
 func NodeLabels(project string, h Host) map[string]string {
-	l := map[string]string{LabelProject: project, LabelHost: h.Name}
+	l := map[string]string{orchestrator.LabelProject: project, orchestrator.LabelHost: h.Name}
 	if len(h.Groups) == 0 {
 		l[LabelGroups] = "all"
 	}
@@ -33,11 +33,6 @@ func NodeLabels(project string, h Host) map[string]string {
 		l[LabelGroupPrefix+g] = "true"
 	}
 	return l
-}
-
-// RunsGroup says whether h runs group: a host without groups runs every one.
-func RunsGroup(h Host, group string) bool {
-	return len(h.Groups) == 0 || slices.Contains(h.Groups, group)
 }
 
 // GroupConstraints are Swarm placement constraints that select the nodes
@@ -48,7 +43,7 @@ func RunsGroup(h Host, group string) bool {
 func GroupConstraints(project string, hosts []Host, group string) []string {
 	var runs, not []string
 	for _, h := range hosts {
-		if RunsGroup(h, group) {
+		if (orchestrator.PlacedHost{Name: h.Name, Groups: h.Groups}).Runs(group) {
 			runs = append(runs, h.Name)
 		} else {
 			not = append(not, h.Name)
@@ -58,11 +53,11 @@ func GroupConstraints(project string, hosts []Host, group string) []string {
 	case 0:
 		return nil
 	case 1:
-		return []string{"node.labels." + LabelHost + "==" + runs[0]}
+		return []string{"node.labels." + orchestrator.LabelHost + "==" + runs[0]}
 	}
-	out := []string{"node.labels." + LabelProject + "==" + project}
+	out := []string{"node.labels." + orchestrator.LabelProject + "==" + project}
 	for _, n := range not {
-		out = append(out, "node.labels."+LabelHost+"!="+n)
+		out = append(out, "node.labels."+orchestrator.LabelHost+"!="+n)
 	}
 	return out
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+
+	"github.com/dockerops/dockerops/orchestrator"
 )
 
 // ErrNoManager is returned (wrapped) by Manager when no host manages the
@@ -29,7 +31,7 @@ func Manager(ctx context.Context, project string, hosts []Host) (Host, error) {
 			errs = append(errs, fmt.Errorf("host %s: %w", h.Name, err))
 			continue
 		}
-		if c.Labels[LabelProject] == project {
+		if c.Labels[orchestrator.LabelProject] == project {
 			return h, nil
 		}
 	}
@@ -49,7 +51,7 @@ func NodeHosts(ctx context.Context, mgr Engine) (map[string]string, error) {
 	}
 	m := map[string]string{}
 	for _, n := range nodes {
-		if h := n.Spec.Labels[LabelHost]; h != "" {
+		if h := n.Spec.Labels[orchestrator.LabelHost]; h != "" {
 			m[n.ID] = h
 		}
 	}

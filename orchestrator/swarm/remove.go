@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/dockerops/dockerops/orchestrator"
 )
 
 // Remove takes host name out of the project's swarm before its machine goes:
@@ -85,7 +87,7 @@ func removeLast(ctx context.Context, t Host, tl Local, up bool, o Options) error
 	if err != nil {
 		return fmt.Errorf("host %s: %w", t.Name, err)
 	}
-	if c.Labels[LabelProject] != o.Project {
+	if c.Labels[orchestrator.LabelProject] != o.Project {
 		o.say(t.Name, "in a swarm other than project %s's: left alone", o.Project)
 		return nil
 	}
@@ -113,7 +115,7 @@ func removeLast(ctx context.Context, t Host, tl Local, up bool, o Options) error
 }
 
 func hostOf(n Node) string {
-	if h := n.Spec.Labels[LabelHost]; h != "" {
+	if h := n.Spec.Labels[orchestrator.LabelHost]; h != "" {
 		return h
 	}
 	return "node " + n.ID
@@ -135,7 +137,7 @@ func nodeOf(ctx context.Context, mgr Engine, t Host, tl Local) (Node, bool, erro
 		return Node{}, false, nil // in a swarm, not this one
 	}
 	for _, n := range nodes {
-		if n.Spec.Labels[LabelHost] == t.Name && n.State != "down" {
+		if n.Spec.Labels[orchestrator.LabelHost] == t.Name && n.State != "down" {
 			return n, true, nil
 		}
 	}

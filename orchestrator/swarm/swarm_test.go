@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/dockerops/dockerops/orchestrator"
 )
 
 const project = "demo"
@@ -64,7 +66,7 @@ func (r *rig) nodes() map[string]Node {
 	m := map[string]Node{}
 	for _, c := range r.net.clusters {
 		for _, n := range c.nodes {
-			m[n.node.Spec.Labels[LabelHost]] = n.node
+			m[n.node.Spec.Labels[orchestrator.LabelHost]] = n.node
 		}
 	}
 	return m
@@ -78,9 +80,9 @@ func TestFormThreeManagersLabelsAndRerunChangesNothing(t *testing.T) {
 		t.Fatalf("nodes %v, want a, b and c", nodes)
 	}
 	want := map[string]map[string]string{
-		"a": {LabelProject: project, LabelHost: "a", "dockerops.group.front": "true"},
-		"b": {LabelProject: project, LabelHost: "b", "dockerops.group.back": "true", "dockerops.group.cron": "true"},
-		"c": {LabelProject: project, LabelHost: "c", LabelGroups: "all"},
+		"a": {orchestrator.LabelProject: project, orchestrator.LabelHost: "a", "dockerops.group.front": "true"},
+		"b": {orchestrator.LabelProject: project, orchestrator.LabelHost: "b", "dockerops.group.back": "true", "dockerops.group.cron": "true"},
+		"c": {orchestrator.LabelProject: project, orchestrator.LabelHost: "c", LabelGroups: "all"},
 	}
 	for h, n := range nodes {
 		if n.Spec.Role != RoleManager || !maps.Equal(n.Spec.Labels, want[h]) {
@@ -91,8 +93,8 @@ func TestFormThreeManagersLabelsAndRerunChangesNothing(t *testing.T) {
 		}
 	}
 	for _, c := range r.net.clusters {
-		if c.labels[LabelProject] != project {
-			t.Errorf("the swarm's labels %v lack %s=%s", c.labels, LabelProject, project)
+		if c.labels[orchestrator.LabelProject] != project {
+			t.Errorf("the swarm's labels %v lack %s=%s", c.labels, orchestrator.LabelProject, project)
 		}
 	}
 	if !slices.Equal(r.net.writes[:3], []string{"init 10.0.0.1", "join 10.0.0.2 manager", "join 10.0.0.3 manager"}) {
@@ -214,7 +216,7 @@ func TestFormKeepsLabelsInSync(t *testing.T) {
 	r.hosts[1].Groups = []string{"back", "new"}
 	r.hosts[0].Groups = []string{"front"}
 	r.mustForm()
-	want := map[string]string{LabelProject: project, LabelHost: "b", "dockerops.group.back": "true", "dockerops.group.new": "true", "zone": "mine"}
+	want := map[string]string{orchestrator.LabelProject: project, orchestrator.LabelHost: "b", "dockerops.group.back": "true", "dockerops.group.new": "true", "zone": "mine"}
 	if got := r.nodes()["b"].Spec.Labels; !maps.Equal(got, want) {
 		t.Errorf("b's labels %v, want %v", got, want)
 	}

@@ -65,7 +65,11 @@ type fakeRun struct {
 	stdin  io.Reader                   // nil = empty, not a terminal
 	engine *enginetest.Fake            // the local engine
 	hosts  map[string]*enginetest.Fake // hosts.conf hosts; made from state when missing
-	state  engineState
+	// swarm, when set, is the hosts' swarm: the engine of host manager is
+	// then its Manager, the node's Fake and the swarm's answers in one.
+	swarm   *enginetest.Swarm
+	manager string
+	state   engineState
 }
 
 type fakeResult struct {
@@ -95,6 +99,9 @@ func (r *fakeRun) run(t *testing.T, args ...string) fakeResult {
 		}
 		if r.hosts[host] == nil {
 			r.hosts[host] = newFakeEngine(r.state)
+		}
+		if r.swarm != nil && host == r.manager {
+			return r.swarm.Manager(host), nil
 		}
 		return r.hosts[host], nil
 	}

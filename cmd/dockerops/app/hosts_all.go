@@ -68,30 +68,6 @@ func (s *session) observeHosts(ctx context.Context, hosts []string, project stri
 	return out, nil
 }
 
-// swarmManager is the engine of the first host that manages a swarm, the
-// one that knows every service and task; nil when no host does (the hosts
-// run standalone).
-func (s *session) swarmManager(ctx context.Context, hosts []string) (orchestrator.SwarmView, string, error) {
-	for _, host := range hosts {
-		e, err := s.dockerEngine(ctx, host)
-		if err != nil {
-			return nil, "", err
-		}
-		sw, ok := e.(orchestrator.SwarmView)
-		if !ok {
-			continue
-		}
-		manager, err := sw.SwarmManager(ctx)
-		if err != nil {
-			return nil, "", fmt.Errorf("host %s: %w", host, err)
-		}
-		if manager {
-			return sw, host, nil
-		}
-	}
-	return nil, "", nil
-}
-
 // located is an instance and the host whose engine runs it.
 type located struct {
 	host string

@@ -151,19 +151,20 @@ func TestHostsAllErrors(t *testing.T) {
 // state and overlay address, and from the manager's view a service whose
 // task runs nowhere, with the reason.
 func TestPsHostsAllShowsSwarmTasks(t *testing.T) {
-	r, db1, _ := twoHosts()
-	db1.SetSwarmManager(true)
+	r, db1, web1 := twoHosts()
+	r.swarm, r.manager = enginetest.NewSwarm(), "db1"
+	r.swarm.Project = fakeProjectName
+	r.swarm.AddNode("db1", db1)
+	r.swarm.AddNode("web1", web1)
 	labels := func(c, i string) map[string]string {
 		return map[string]string{orchestrator.LabelProject: fakeProjectName, orchestrator.LabelContainer: c,
 			orchestrator.LabelInstance: i, orchestrator.LabelInstanceType: "standard"}
 	}
-	db1.SetServices(
-		orchestrator.Service{Name: "demo-web-one", Labels: labels("web", "one"),
-			Tasks: []orchestrator.SwarmTask{{ID: "t1abc", Host: "web1", State: "running", DesiredState: "running"}}},
-		orchestrator.Service{Name: "demo-db-one", Labels: labels("db", "one"),
-			Tasks: []orchestrator.SwarmTask{{ID: "t9xyz", State: "pending", DesiredState: "running",
-				Err: "no suitable node (scheduling constraints not satisfied on 2 nodes)"}}},
-	)
+	r.swarm.AddService(orchestrator.ServiceSpec{Name: "demo-web-one", Labels: labels("web", "one")},
+		orchestrator.ServiceTask{ID: "t1abc", Node: "web1", State: "running", DesiredState: "running"})
+	r.swarm.AddService(orchestrator.ServiceSpec{Name: "demo-db-one", Labels: labels("db", "one")},
+		orchestrator.ServiceTask{ID: "t9xyz", State: "pending", DesiredState: "running",
+			Err: "no suitable node (scheduling constraints not satisfied on 2 nodes)"})
 	res := r.run(t, "ps,hosts=all,format=json")
 	if res.code != exitOK {
 		t.Fatalf("exit %d\n%s", res.code, res.stderr)

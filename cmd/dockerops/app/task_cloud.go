@@ -278,13 +278,19 @@ func (s *session) remoteEngineOptions(ctx context.Context, host string) (dockere
 	return dockerengine.Options{Host: "ssh://root@" + ip, SSHSigners: []ssh.Signer{key.Signer}, KnownHostsFile: knownHostsPath(p)}, nil
 }
 
-// hostNames lists hosts.conf's hosts for hosts=all.
-func (s *session) hostNames() ([]string, error) {
+// projectHosts is the project and its hosts.conf.
+func (s *session) projectHosts() (*project.Project, *digitalocean.Hosts, error) {
 	p, err := s.project("")
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	hosts, err := digitalocean.LoadHosts(p.Dir, p.AppsDir)
+	return p, hosts, err
+}
+
+// hostNames lists hosts.conf's hosts for hosts=all.
+func (s *session) hostNames() ([]string, error) {
+	_, hosts, err := s.projectHosts()
 	if err != nil {
 		return nil, err
 	}

@@ -148,7 +148,7 @@ func (s *session) engineOrchestrator(ctx context.Context, a Args, p *project.Pro
 }
 
 func runClean(ctx context.Context, s *session, a Args) error {
-	if swarm, err := swarmMode("clean", a); err != nil || swarm {
+	if swarm, err := a.allHosts("clean"); err != nil || swarm {
 		if err != nil {
 			return err
 		}

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"path"
 	"sort"
@@ -10,6 +11,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/dockerops/dockerops/orchestrator"
+	"github.com/dockerops/dockerops/orchestrator/swarm"
 	"github.com/dockerops/dockerops/project"
 )
 
@@ -63,7 +65,7 @@ func runPs(ctx context.Context, s *session, a Args) error {
 		}
 	}
 	if all {
-		if entries, err = s.withServicesRunningNowhere(ctx, hosts, name, entries); err != nil {
+		if entries, err = s.withServicesRunningNowhere(ctx, name, entries); err != nil {
 			return err
 		}
 	}
@@ -117,19 +119,28 @@ func containerEntry(host string, ob orchestrator.Observed) psEntry {
 	return e
 }
 
-// withServicesRunningNowhere adds, from a Swarm manager's view, a line for
-// each service of the project no running container of entries stands for:
-// its newest task's state and why it does not run (no suitable node, no
-// such image, ...). Hosts with no manager run standalone: nothing to add.
-func (s *session) withServicesRunningNowhere(ctx context.Context, hosts []string, name string, entries []psEntry) ([]psEntry, error) {
-	manager, host, err := s.swarmManager(ctx, hosts)
-	if err != nil || manager == nil {
-		return entries, err
+// withServicesRunningNowhere adds, from the Swarm manager's view, a line for
+// each service of project name ("" = of every project) no running container of
+// entries stands for: its newest task's state and why it does not run (no
+// suitable node, no such image, ...). When no host manages the project's
+// swarm the hosts run standalone: nothing to add.
+func (s *session) withServicesRunningNowhere(ctx context.Context, name string, entries []psEntry) ([]psEntry, error) {
+	p, hosts, err := s.projectHosts()
+	if err != nil {
+		return nil, err
 	}
-	services, err := manager.ServiceTasks(ctx, name)
+	manager, host, err := s.swarmManager(ctx, p.Name, hosts)
+	if errors.Is(err, swarm.ErrNoManager) {
+		return entries, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	services, err := manager.Services(ctx, name)
 	if err != nil {
 		return nil, fmt.Errorf("host %s (swarm manager): %w", host, err)
 	}
+	sort.Slice(services, func(i, j int) bool { return services[i].Name < services[j].Name })
 	running := map[string]bool{}
 	for _, e := range entries {
 		if e.Task != "" && e.Status == "running" {
@@ -140,11 +151,15 @@ func (s *session) withServicesRunningNowhere(ctx context.Context, hosts []string
 		if running[sv.Name] {
 			continue
 		}
+		tasks, err := manager.Tasks(ctx, sv.ID)
+		if err != nil {
+			return nil, fmt.Errorf("host %s (swarm manager): %w", host, err)
+		}
 		e := psEntry{Name: sv.Name, Container: sv.Labels[orchestrator.LabelContainer], Instance: sv.Labels[orchestrator.LabelInstance],
 			InstanceType: sv.Labels[orchestrator.LabelInstanceType], Status: "no task", Ports: []project.Port{}}
-		if len(sv.Tasks) > 0 {
-			t := sv.Tasks[0]
-			e.Status, e.Host, e.Task, e.Message = t.State, t.Host, t.ID, t.Err
+		if len(tasks) > 0 {
+			t := tasks[0]
+			e.Status, e.Host, e.Task, e.Message = t.State, t.Node, t.ID, t.Err
 			if e.Message == "" {
 				e.Message = t.Message
 			}
@@ -207,19 +222,24 @@ func (s *session) instancesOf(ctx context.Context, a Args, what string) ([]orche
 // selectInstances keeps the containers the argument and instance= name,
 // sorted by name.
 func selectInstances(observed []orchestrator.Observed, a Args) []orchestrator.Observed {
-	instance := a.strOr("instance", "")
 	var out []orchestrator.Observed
 	for _, ob := range observed {
-		c, i := ob.Labels[orchestrator.LabelContainer], ob.Labels[orchestrator.LabelInstance]
-		if instance != "" && i != instance {
-			continue
-		}
-		if a.Arg == "all" || matches(a.Arg, c) || matches(a.Arg, c+"-"+i) {
+		if selects(a, ob.Labels) {
 			out = append(out, ob)
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
+}
+
+// selects says whether the argument and instance= name the instance with
+// these dockerops labels (a container's or a service's).
+func selects(a Args, labels map[string]string) bool {
+	c, i := labels[orchestrator.LabelContainer], labels[orchestrator.LabelInstance]
+	if instance := a.strOr("instance", ""); instance != "" && i != instance {
+		return false
+	}
+	return a.Arg == "all" || matches(a.Arg, c) || matches(a.Arg, c+"-"+i)
 }
 
 func matches(pattern, s string) bool {

@@ -13,24 +13,15 @@ import (
 )
 
 func runRun(ctx context.Context, s *session, a Args) error {
-	if swarm, err := swarmMode("run", a); err != nil || swarm {
+	if swarm, err := a.allHosts("run"); err != nil || swarm {
 		if err != nil {
 			return err
 		}
 		return runSwarmRun(ctx, s, a)
 	}
-	p, instances, err := s.resolve(a)
+	p, instances, err := s.resolveWithEnv(a)
 	if err != nil {
 		return err
-	}
-	if missing := missingEnv(instances); len(missing) > 0 {
-		if err := s.askMissingEnv(p, missing); err != nil {
-			return err
-		}
-		delete(s.projects, a.strOr("conf", ""))
-		if p, instances, err = s.resolve(a); err != nil {
-			return err
-		}
 	}
 	o, err := s.orchestrator(ctx, p, a)
 	if err != nil {
@@ -67,17 +58,10 @@ func runRun(ctx context.Context, s *session, a Args) error {
 		if err != nil {
 			return err
 		}
-		if a.flag("dry_run") {
-			fmt.Fprint(s.env.Stdout, plan.String())
-			return nil
-		}
-		if plan.Changes() == 0 {
-			notify(o, "plan", fmt.Sprintf("%d instance(s) already running and up to date, nothing to do", len(plan.Steps)))
-		} else {
-			notify(o, "plan", "plan:\n"+indent(plan.String()))
-		}
-		if err := o.Apply(ctx, plan); err != nil {
-			return fmt.Errorf("run failed; instances that started are left running (see `dockerops ps`):\n%w", err)
+		err = s.applyRunPlan(ctx, o, plan, a, "%d instance(s) already running and up to date, nothing to do",
+			"run failed; instances that started are left running (see `dockerops ps`)")
+		if err != nil || a.flag("dry_run") {
+			return err
 		}
 	}
 	for _, in := range attached {
@@ -219,4 +203,40 @@ func (s *session) imagesToHost(ctx context.Context, o *orchestrator.Orchestrator
 	}
 	notify(o, orchestrator.Build, fmt.Sprintf("building %s on %s", strings.Join(names, ", "), o.Describe()))
 	return o.Build(ctx, p, names, s.buildOptions(a))
+}
+
+// resolveWithEnv resolves the selected instances, first asking for the
+// environment values they need that are not set (and resolving again).
+func (s *session) resolveWithEnv(a Args) (*project.Project, []project.Instance, error) {
+	p, instances, err := s.resolve(a)
+	if err != nil {
+		return nil, nil, err
+	}
+	if missing := missingEnv(instances); len(missing) > 0 {
+		if err := s.askMissingEnv(p, missing); err != nil {
+			return nil, nil, err
+		}
+		delete(s.projects, a.strOr("conf", ""))
+		return s.resolve(a)
+	}
+	return p, instances, nil
+}
+
+// applyRunPlan prints the plan of a dry run; otherwise it says what it will
+// do (upToDate, given the number of steps, when nothing) and applies it, an
+// error led by failed, which says what is left as it was.
+func (s *session) applyRunPlan(ctx context.Context, o *orchestrator.Orchestrator, plan orchestrator.Plan, a Args, upToDate, failed string) error {
+	if a.flag("dry_run") {
+		fmt.Fprint(s.env.Stdout, plan.String())
+		return nil
+	}
+	if plan.Changes() == 0 {
+		notify(o, "plan", fmt.Sprintf(upToDate, len(plan.Steps)))
+	} else {
+		notify(o, "plan", "plan:\n"+indent(plan.String()))
+	}
+	if err := o.Apply(ctx, plan); err != nil {
+		return fmt.Errorf("%s:\n%w", failed, err)
+	}
+	return nil
 }

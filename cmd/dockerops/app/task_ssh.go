@@ -134,7 +134,7 @@ func (s *session) sshAddress(ctx context.Context, a Args, ob orchestrator.Observ
 	if err != nil {
 		return "", err
 	}
-	sw, ok := e.(orchestrator.SwarmView)
+	sw, ok := e.(orchestrator.SwarmNode)
 	if !ok {
 		return ob.IP, nil
 	}

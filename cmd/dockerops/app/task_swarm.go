@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/crypto/ssh"
 
+	"github.com/dockerops/dockerops/orchestrator"
 	"github.com/dockerops/dockerops/orchestrator/digitalocean"
 	"github.com/dockerops/dockerops/orchestrator/dockerengine"
 	"github.com/dockerops/dockerops/orchestrator/swarm"
@@ -44,6 +45,35 @@ func (s *session) swarmHosts(ctx context.Context, p *project.Project, hosts *dig
 		out = append(out, swarm.Host{Name: h.Name, Addr: entry.Private.IPv4, Manager: h.Manager, Groups: h.Groups, Engine: e})
 	}
 	return out, release, nil
+}
+
+// swarmManager finds, by swarm.Manager's rule, the manager of project's
+// swarm (the swarm labelled dockerops.project=project) among the hosts of
+// hosts.conf that answer, and returns its engine and host. Every task that
+// acts on the swarm as a whole asks it: run, rollback and clean with
+// hosts=all deploy through it, ps with hosts=all reads the services from
+// it. Hosts whose engine is no swarm node are skipped; the error wraps
+// swarm.ErrNoManager when none manages the project's swarm.
+func (s *session) swarmManager(ctx context.Context, project string, hosts *digitalocean.Hosts) (orchestrator.Services, string, error) {
+	var members []swarm.Host
+	for _, h := range hosts.All() {
+		e, err := s.dockerEngine(ctx, h.Name)
+		if err != nil {
+			return nil, "", err
+		}
+		if se, ok := e.(swarm.Engine); ok {
+			members = append(members, swarm.Host{Name: h.Name, Manager: h.Manager, Groups: h.Groups, Engine: se})
+		}
+	}
+	m, err := swarm.Manager(ctx, project, members)
+	if err != nil {
+		return nil, "", err
+	}
+	svc, ok := m.Engine.(orchestrator.Services)
+	if !ok {
+		return nil, "", fmt.Errorf("host %s manages the swarm, but its engine takes no service calls", m.Name)
+	}
+	return svc, m.Name, nil
 }
 
 // formSwarm makes every provisioned host of the project one swarm.

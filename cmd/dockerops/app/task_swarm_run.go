@@ -19,23 +19,8 @@ var (
 	keyEncrypted  = Key{"encrypted", kindBool, "with hosts=all: a new project network encrypts its traffic between nodes"}
 )
 
-// swarmMode says whether a task acts on the swarm (hosts=all).
-func swarmMode(task string, a Args) (bool, error) {
-	h, ok := a.str("hosts")
-	if !ok {
-		return false, nil
-	}
-	if h != "all" {
-		return false, usagef("task %q: hosts=%s: only hosts=all is supported", task, h)
-	}
-	if a.strOr("host", "") != "" {
-		return false, usagef("task %q: host= and hosts= exclude each other", task)
-	}
-	return true, nil
-}
-
-// swarm connects to every host of hosts.conf and finds a manager among
-// them: the first that reports it may take service calls.
+// swarm connects to every host of hosts.conf, the swarm's nodes, and finds
+// the manager of the project's swarm among them.
 func (s *session) swarm(ctx context.Context, p *project.Project) (*orchestrator.Swarm, orchestrator.Target, error) {
 	hosts, err := digitalocean.LoadHosts(p.Dir, p.AppsDir)
 	if err != nil {
@@ -43,6 +28,9 @@ func (s *session) swarm(ctx context.Context, p *project.Project) (*orchestrator.
 	}
 	sw := &orchestrator.Swarm{Placement: placement(hosts)}
 	var manager orchestrator.Target
+	if sw.Manager, manager.Host, err = s.swarmManager(ctx, p.Name, hosts); err != nil {
+		return nil, orchestrator.Target{}, err
+	}
 	for _, h := range hosts.All() {
 		e, err := s.dockerEngine(ctx, h.Name)
 		if err != nil {
@@ -51,17 +39,9 @@ func (s *session) swarm(ctx context.Context, p *project.Project) (*orchestrator.
 		t := orchestrator.Target{Host: h.Name, Engine: e,
 			Files: orchestrator.HostFiles{Engine: e, Dir: h.DataRoot(p.Name), Project: p.Name}}
 		sw.Nodes = append(sw.Nodes, t)
-		if sw.Manager != nil {
-			continue
+		if h.Name == manager.Host {
+			manager = t
 		}
-		if svc, ok := e.(orchestrator.Services); ok {
-			if is, err := svc.ControlAvailable(ctx); err == nil && is {
-				sw.Manager, manager = svc, t
-			}
-		}
-	}
-	if sw.Manager == nil {
-		return nil, orchestrator.Target{}, fmt.Errorf("no host of %s is a swarm manager; form the swarm first", hosts.File)
 	}
 	return sw, manager, nil
 }
@@ -87,18 +67,9 @@ func (s *session) swarmOrchestrator(ctx context.Context, p *project.Project, a A
 
 // runSwarmRun deploys the selected instances as services (run:...,hosts=all).
 func runSwarmRun(ctx context.Context, s *session, a Args) error {
-	p, instances, err := s.resolve(a)
+	p, instances, err := s.resolveWithEnv(a)
 	if err != nil {
 		return err
-	}
-	if missing := missingEnv(instances); len(missing) > 0 {
-		if err := s.askMissingEnv(p, missing); err != nil {
-			return err
-		}
-		delete(s.projects, a.strOr("conf", ""))
-		if p, instances, err = s.resolve(a); err != nil {
-			return err
-		}
 	}
 	all, err := p.Resolve(project.Selection{Target: "all"}, project.Overrides{})
 	if err != nil {
@@ -123,19 +94,8 @@ func runSwarmRun(ctx context.Context, s *session, a Args) error {
 	if err != nil {
 		return err
 	}
-	if a.flag("dry_run") {
-		fmt.Fprint(s.env.Stdout, plan.String())
-		return nil
-	}
-	if plan.Changes() == 0 {
-		notify(o, "plan", fmt.Sprintf("%d service(s) up to date, nothing to do", len(plan.Steps)))
-	} else {
-		notify(o, "plan", "plan:\n"+indent(plan.String()))
-	}
-	if err := o.Apply(ctx, plan); err != nil {
-		return fmt.Errorf("deploy failed; services that were updated or created are left as the Swarm has them (see `dockerops ps:all,hosts=all`):\n%w", err)
-	}
-	return nil
+	return s.applyRunPlan(ctx, o, plan, a, "%d service(s) up to date, nothing to do",
+		"deploy failed; services that were updated or created are left as the Swarm has them (see `dockerops ps:all,hosts=all`)")
 }
 
 // imagesToSwarm gives every node the same image ID for each of the
@@ -200,51 +160,47 @@ func (s *session) imagesToSwarm(ctx context.Context, o *orchestrator.Orchestrato
 	return source, nil
 }
 
-// services are the project's services a task's argument selects (all, a
-// container, container-instance or a pattern; instance= narrows).
-func (s *session) services(ctx context.Context, o *orchestrator.Orchestrator, a Args, what string) ([]orchestrator.ObservedService, error) {
+// swarmServices is the project's orchestrator on the swarm and the
+// services a task's argument selects (all, a container, container-instance
+// or a pattern; instance= narrows), sorted by name.
+func (s *session) swarmServices(ctx context.Context, a Args, what string) (*orchestrator.Orchestrator, []orchestrator.ObservedService, error) {
 	if a.Arg == "" {
-		return nil, usagef("%s needs a container name or all, e.g. `dockerops %s:all,hosts=all`", what, what)
+		return nil, nil, usagef("%s needs a container name or all, e.g. `dockerops %s:all,hosts=all`", what, what)
+	}
+	p, err := s.project("")
+	if err != nil {
+		return nil, nil, err
+	}
+	o, err := s.swarmOrchestrator(ctx, p, a)
+	if err != nil {
+		return nil, nil, err
 	}
 	list, err := o.Swarm.Manager.Services(ctx, o.Project)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	instance := a.strOr("instance", "")
 	var out []orchestrator.ObservedService
 	for _, sv := range list {
-		c, i := sv.Labels[orchestrator.LabelContainer], sv.Labels[orchestrator.LabelInstance]
-		if instance != "" && i != instance {
-			continue
-		}
-		if a.Arg == "all" || matches(a.Arg, c) || matches(a.Arg, c+"-"+i) {
+		if selects(a, sv.Labels) {
 			out = append(out, sv)
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	if len(out) == 0 && a.Arg != "all" {
-		return nil, fmt.Errorf("no service of %s in project %s", a.Arg, o.Project)
+		return nil, nil, fmt.Errorf("no service of %s in project %s", a.Arg, o.Project)
 	}
-	return out, nil
+	return o, out, nil
 }
 
 // runRollback returns services to their previous spec (rollback:...,hosts=all).
 func runRollback(ctx context.Context, s *session, a Args) error {
-	if ok, err := swarmMode("rollback", a); err != nil || !ok {
+	if ok, err := a.allHosts("rollback"); err != nil || !ok {
 		if err == nil {
 			err = usagef("task \"rollback\" needs hosts=all: only swarm services keep a previous spec")
 		}
 		return err
 	}
-	p, err := s.project("")
-	if err != nil {
-		return err
-	}
-	o, err := s.swarmOrchestrator(ctx, p, a)
-	if err != nil {
-		return err
-	}
-	list, err := s.services(ctx, o, a, "rollback")
+	o, list, err := s.swarmServices(ctx, a, "rollback")
 	if err != nil {
 		return err
 	}
@@ -260,15 +216,7 @@ func runRollback(ctx context.Context, s *session, a Args) error {
 // network (clean:...,hosts=all); purge=True deletes their data on the node
 // that holds it, after asking.
 func runSwarmClean(ctx context.Context, s *session, a Args) error {
-	p, err := s.project("")
-	if err != nil {
-		return err
-	}
-	o, err := s.swarmOrchestrator(ctx, p, a)
-	if err != nil {
-		return err
-	}
-	list, err := s.services(ctx, o, a, "clean")
+	o, list, err := s.swarmServices(ctx, a, "clean")
 	if err != nil {
 		return err
 	}
