@@ -146,10 +146,8 @@ func TestIntegrationDroplet(t *testing.T) {
 	if err != nil || len(containers)+len(volumes) != 0 {
 		t.Errorf("after Remove: containers %v, volumes %v, %v", containers, volumes, err)
 	}
-	if conn, err := net.DialTimeout("tcp", net.JoinHostPort(d.IP, "22"), 2*time.Second); err == nil {
-		conn.Close()
-		t.Errorf("something still answers ssh at %s after Remove", d.IP)
-	}
+	// No probe of d.IP: tests of other packages start droplets at the same
+	// time, and the engine gives a freed address to the next container.
 }
 
 func TestIntegrationStartFailsCleanly(t *testing.T) {
