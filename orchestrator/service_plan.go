@@ -110,7 +110,7 @@ func (o *Orchestrator) PlanServices(ctx context.Context, instances []project.Ins
 	var errs []error
 	for _, in := range instances {
 		if in.Interactive {
-			errs = append(errs, fmt.Errorf("%s: an interactive instance runs on one engine only; run it with host= instead of hosts=all", in.Name))
+			errs = append(errs, fmt.Errorf("%s: an interactive instance is no service; RunInteractive runs it on one node", in.Name))
 		}
 	}
 	aliases, err := linkAliases(opts.All)

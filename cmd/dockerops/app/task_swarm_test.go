@@ -164,17 +164,7 @@ func TestSwarmDryRun(t *testing.T) {
 func TestSwarmRunRefuses(t *testing.T) {
 	t.Run("group no host runs", func(t *testing.T) {
 		s := newSwarmOfHosts()
-		s.r.dir = copyFixture(t, "testdata/fake")
-		conf := filepath.Join(s.r.dir, "apps_containers", "run.conf")
-		data, err := os.ReadFile(conf)
-		if err != nil {
-			t.Fatal(err)
-		}
-		extra := `{"container": "web", "instance": "batch", "group": "batch"},` + "\n"
-		data = []byte(strings.Replace(string(data), "[\n", "[\n    "+extra, 1))
-		if err := os.WriteFile(conf, data, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		s.withRunConf(t, `{"container": "web", "instance": "batch", "group": "batch"}`)
 		res := s.r.run(t, "run:all,hosts=all")
 		if res.code != exitFailure {
 			t.Fatalf("exit %d, want 1\n%s", res.code, res.stderr)
@@ -202,4 +192,62 @@ func TestSwarmRunRefuses(t *testing.T) {
 			t.Errorf("a refused run wrote %v", w)
 		}
 	})
+}
+
+// withRunConf gives s's project one more run.conf entry.
+func (s *swarmOfHosts) withRunConf(t *testing.T, entry string) {
+	t.Helper()
+	s.r.dir = copyFixture(t, "testdata/fake")
+	conf := filepath.Join(s.r.dir, "apps_containers", "run.conf")
+	data, err := os.ReadFile(conf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data = []byte(strings.Replace(string(data), "[\n", "[\n    "+entry+",\n", 1))
+	if err := os.WriteFile(conf, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// An interactive instance is no service: it runs attached, on the first
+// host that runs its group, after the services it links to.
+func TestSwarmRunInteractive(t *testing.T) {
+	s := newSwarmOfHosts()
+	s.withRunConf(t, `{"container": "web", "instance": "shell", "group": "front", "interactive": true,
+     "links": [{"name": "DB", "container": "db", "instance": "one"}]}`)
+	res := s.mustRun(t, "run:all,hosts=all,dry_run=True")
+	if !strings.Contains(res.stdout, "create   demo-web-shell                  (interactive, on web1)") {
+		t.Errorf("dry run does not say where the shell runs:\n%s", res.stdout)
+	}
+	if w := s.writes(); len(w) > 0 {
+		t.Errorf("a dry run wrote %v", w)
+	}
+
+	s.mustRun(t, "run:all,hosts=all")
+	if _, ok := s.sw.Spec("demo-web-shell"); ok {
+		t.Error("the interactive instance became a service")
+	}
+	if got := s.services(t); len(got) != 3 {
+		t.Errorf("services %v, want the three detached instances", got)
+	}
+	if c := s.web1.Calls(); !slices.Contains(c, "attach demo-web-shell") {
+		t.Errorf("web1, which runs group front, did not attach the shell: %v", c)
+	}
+	if c := s.db1.Calls(); slices.ContainsFunc(c, func(c string) bool { return strings.Contains(c, "demo-web-shell") }) {
+		t.Errorf("db1 got %v", c)
+	}
+}
+
+// An interactive instance of a group no host runs is refused before
+// anything moves.
+func TestSwarmRunInteractiveNoHost(t *testing.T) {
+	s := newSwarmOfHosts()
+	s.withRunConf(t, `{"container": "web", "instance": "shell", "group": "batch", "interactive": true}`)
+	res := s.r.run(t, "run:web,instance=shell,hosts=all")
+	if res.code != exitFailure || !strings.Contains(res.stderr, "demo-web-shell") || !strings.Contains(res.stderr, `group "batch"`) {
+		t.Fatalf("exit %d, want 1 naming the shell and its group\n%s", res.code, res.stderr)
+	}
+	if w := s.writes(); len(w) > 0 {
+		t.Errorf("a refused run wrote %v", w)
+	}
 }
