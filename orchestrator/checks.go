@@ -53,8 +53,8 @@ func checkPorts(run []project.Instance, observed []Observed, opts PlanOptions, w
 // volumeSyncs plans, for a remote target, one copy of each project-relative
 // volume folder under the target's data root. A volume that cannot be
 // copied is refused by name: an empty mount on the host is never silent.
-func (o *Orchestrator) volumeSyncs(run []project.Instance) ([]Step, map[string]string, error) {
-	if o.fs().Local() {
+func (t Target) volumeSyncs(run []project.Instance) ([]Step, map[string]string, error) {
+	if t.fs().Local() {
 		return nil, nil, nil
 	}
 	var steps []Step
@@ -68,21 +68,27 @@ func (o *Orchestrator) volumeSyncs(run []project.Instance) ([]Step, map[string]s
 			spec := v.Relative + ":" + v.Target
 			switch info, err := os.Stat(v.Source); {
 			case v.Relative == "." || v.Relative == ".." || strings.HasPrefix(v.Relative, "../"):
-				errs = append(errs, fmt.Errorf("%s: volume %s is not a folder inside the project, so it cannot be copied to %s; use a sub-folder of the project, or an absolute path on the host", in.Name, spec, o.Describe()))
+				errs = append(errs, fmt.Errorf("%s: volume %s is not a folder inside the project, so it cannot be copied to %s; use a sub-folder of the project, or an absolute path on the host", in.Name, spec, t.Describe()))
 				continue
 			case err != nil:
-				errs = append(errs, fmt.Errorf("%s: volume %s: %s does not exist here, so there is nothing to copy to %s", in.Name, spec, v.Source, o.Describe()))
+				errs = append(errs, fmt.Errorf("%s: volume %s: %s does not exist here, so there is nothing to copy to %s", in.Name, spec, v.Source, t.Describe()))
 				continue
 			case !info.IsDir():
-				errs = append(errs, fmt.Errorf("%s: volume %s: %s is a file; only folders are copied to %s", in.Name, spec, v.Source, o.Describe()))
+				errs = append(errs, fmt.Errorf("%s: volume %s: %s is a file; only folders are copied to %s", in.Name, spec, v.Source, t.Describe()))
 				continue
 			}
 			name := "volume:" + v.Relative
 			names[v.Relative] = name
-			steps = append(steps, Step{Action: Sync, Name: name, Reason: "to " + o.VolumeSource(v),
-				image: in.Image, src: v.Source, dst: o.VolumeSource(v)})
+			steps = append(steps, Step{Action: Sync, Name: name, Reason: "to " + t.VolumeSource(v),
+				image: in.Image, src: v.Source, dst: t.VolumeSource(v)})
 		}
 	}
 	slices.SortFunc(steps, func(a, b Step) int { return strings.Compare(a.Name, b.Name) })
 	return steps, names, errors.Join(errs...)
+}
+
+// copiesVolumes says whether an instance has a project-relative volume, which
+// a remote machine binds from its own copy.
+func copiesVolumes(in project.Instance) bool {
+	return slices.ContainsFunc(in.Volumes, func(v project.Volume) bool { return v.Relative != "" })
 }

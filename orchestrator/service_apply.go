@@ -29,7 +29,11 @@ func (o *Orchestrator) performService(ctx context.Context, s *Step) error {
 		if err != nil {
 			return fmt.Errorf("%s: create service: %w", s.Name, err)
 		}
-		return o.awaitTask(ctx, s.Name, id, st.spec.ContainerLabels[LabelSpecHash])
+		task, err := o.awaitTask(ctx, s.Name, id, st.spec.ContainerLabels[LabelSpecHash])
+		if err != nil || s.Instance == nil || s.Instance.SeedCommand == "" {
+			return err
+		}
+		return o.seedTask(ctx, s.Name, s.Instance.SeedCommand, task)
 	case Update, Rollback:
 		// The version the plan saw may be stale (the Swarm bumps it as it
 		// works): the update names the current one, as the API requires.
@@ -55,12 +59,14 @@ func (o *Orchestrator) performService(ctx context.Context, s *Step) error {
 	return fmt.Errorf("%s: no way to %s a service", s.Name, s.Action)
 }
 
-// awaitTask waits for a task of the wanted spec to run. A task the node
-// rejects (an image it lacks) fails at once; one that fails is restarted by
-// the Swarm and awaited until the wait timeout, then its error is reported.
-func (o *Orchestrator) awaitTask(ctx context.Context, name, id, hash string) error {
+// awaitTask waits for a task of the wanted spec to run and returns it. A
+// task the node rejects (an image it lacks) fails at once; one that fails is
+// restarted by the Swarm and awaited until the wait timeout, then its error
+// is reported.
+func (o *Orchestrator) awaitTask(ctx context.Context, name, id, hash string) (ServiceTask, error) {
 	last := ""
-	return o.poll(ctx, name, func() (bool, error) {
+	var found ServiceTask
+	err := o.poll(ctx, name, func() (bool, error) {
 		tasks, err := o.Swarm.Manager.Tasks(ctx, id)
 		if err != nil {
 			return false, err
@@ -71,6 +77,7 @@ func (o *Orchestrator) awaitTask(ctx context.Context, name, id, hash string) err
 			}
 			switch {
 			case t.State == "running":
+				found = t
 				return true, nil
 			case t.State == "rejected" || strings.Contains(t.Err, "No such image"):
 				return false, fmt.Errorf("%s: its task on %s cannot start: %s", name, orAny(t.Node), t.Err)
@@ -80,6 +87,20 @@ func (o *Orchestrator) awaitTask(ctx context.Context, name, id, hash string) err
 		}
 		return false, nil
 	}, func() string { return last })
+	return found, err
+}
+
+// seedTask runs a new service's seed_command in its first task's container,
+// through the engine of the node that runs it, as the single-engine
+// executor does after a create. An update keeps the data seeded before.
+func (o *Orchestrator) seedTask(ctx context.Context, name, command string, task ServiceTask) error {
+	node, ok := o.Swarm.node(task.Node)
+	if !ok {
+		return fmt.Errorf("%s: seed_command: its task runs on node %s, which is no host of hosts.conf", name, orNone(task.Node))
+	}
+	on := *o
+	on.Target = node
+	return on.seed(ctx, task.ContainerID, name, command)
 }
 
 // awaitUpdate waits until the update (or rollback) that began after before

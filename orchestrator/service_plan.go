@@ -81,9 +81,11 @@ type serviceStep struct {
 // running), a new one created after its data dir exists on its node.
 //
 // Placement: an instance whose group every node runs floats (the Swarm
-// places it); one with persistent data, or whose group only some nodes run,
-// is pinned to one node, because a Swarm constraint cannot say "one of
-// these nodes". The pin is chosen once, the least loaded candidate in
+// places it); one with persistent data or a project-relative volume (whose
+// copy must be where it runs), or whose group only some nodes run, is
+// pinned to one node, because a Swarm constraint cannot say "one of these
+// nodes". Such a volume is copied to the node before the service is
+// created or updated, and bound from there. The pin is chosen once, the least loaded candidate in
 // hosts.conf order, and kept from the service's dockerops.node label on
 // later runs; only Move chooses again.
 func (o *Orchestrator) PlanServices(ctx context.Context, instances []project.Instance, opts ServicePlanOptions) (Plan, error) {
@@ -108,7 +110,7 @@ func (o *Orchestrator) PlanServices(ctx context.Context, instances []project.Ins
 	var errs []error
 	for _, in := range instances {
 		if in.Interactive {
-			errs = append(errs, fmt.Errorf("%s: an interactive instance runs on one engine only; run it with host= instead of hosts=all", in.Name))
+			errs = append(errs, fmt.Errorf("%s: an interactive instance is no service; RunInteractive runs it on one node", in.Name))
 		}
 	}
 	aliases, err := linkAliases(opts.All)
@@ -137,33 +139,56 @@ func (o *Orchestrator) PlanServices(ctx context.Context, instances []project.Ins
 		}
 	}
 	plan := Plan{Project: o.Project, Host: o.Host}
-	var prepares, steps []Step
+	var prepares, syncs, steps []Step
+	synced := map[string]bool{}
 	for _, in := range ordered {
 		ex := byName[in.Name]
-		node, err := sw.pin(in, ex, load, opts.Move)
+		pin, err := sw.pin(in, ex, load, opts.Move)
 		if err != nil {
 			errs = append(errs, err)
 			continue
+		}
+		var node *Target
+		if pin != "" {
+			t, _ := sw.node(pin)
+			node = &t
 		}
 		links, deps, err := serviceLinks(in, opts.All, instances, byName)
 		if err != nil {
 			errs = append(errs, err)
 			continue
 		}
-		dataDir := ""
-		if in.PersistentDir != nil {
-			t, _ := sw.node(node)
-			dataDir = t.PersistentDir(in)
+		// A pinned instance's volumes are copied to its node; a floating
+		// one has none to copy (see pin).
+		var copies []Step
+		if node != nil {
+			if copies, _, err = node.volumeSyncs([]project.Instance{in}); err != nil {
+				errs = append(errs, err)
+				continue
+			}
 		}
-		spec := o.serviceSpec(in, imageIDs[in.Image], node, aliasesOf[in.Name], links, dataDir, opts.Monitor)
+		spec := o.serviceSpec(in, imageIDs[in.Image], node, aliasesOf[in.Name], links, opts.Monitor)
 		step := Step{Name: in.Name, Instance: &in, Deps: deps, service: &serviceStep{spec: spec, existing: ex}}
-		step.Action, step.Reason = decideService(spec, ex, node)
+		step.Action, step.Reason = decideService(spec, ex, pin)
+		for _, c := range copies {
+			// The copy runs on every run, as on one host: a changed file
+			// reaches the node without a new service spec.
+			c.Name += " on " + pin
+			c.node = node
+			if !synced[c.Name] {
+				synced[c.Name] = true
+				syncs = append(syncs, c)
+			}
+			if step.Action != Leave {
+				step.Deps = append(step.Deps, c.Name)
+			}
+		}
 		if step.Action != Leave {
 			step.Deps = append(step.Deps, o.Project)
-			if dataDir != "" {
-				t, _ := sw.node(node)
-				prep := Step{Action: Prepare, Name: in.Name + " data", Reason: "on " + node + ": " + dataDir,
-					node: &t, image: in.Image, dirs: []string{dataDir}}
+			if in.PersistentDir != nil {
+				dataDir := node.PersistentDir(in)
+				prep := Step{Action: Prepare, Name: in.Name + " data", Reason: "on " + pin + ": " + dataDir,
+					node: node, image: in.Image, dirs: []string{dataDir}}
 				prepares = append(prepares, prep)
 				step.Deps = append(step.Deps, prep.Name)
 			}
@@ -177,7 +202,9 @@ func (o *Orchestrator) PlanServices(ctx context.Context, instances []project.Ins
 		plan.Steps = append(plan.Steps, Step{Action: Network, Name: o.Project, Reason: "ensure the overlay network exists",
 			service: &serviceStep{network: true, encrypted: opts.Encrypted}})
 	}
+	slices.SortFunc(syncs, func(a, b Step) int { return strings.Compare(a.Name, b.Name) })
 	plan.Steps = append(plan.Steps, prepares...)
+	plan.Steps = append(plan.Steps, syncs...)
 	plan.Steps = append(plan.Steps, steps...)
 	if opts.RemoveOrphans {
 		for i := range observed {
@@ -227,7 +254,7 @@ func (sw *Swarm) pin(in project.Instance, ex *ObservedService, load map[string]i
 	if len(cands) == 0 {
 		return "", fmt.Errorf("%s: no node of the swarm runs group %q (see hosts.conf)", in.Name, in.Group)
 	}
-	if in.PersistentDir == nil && len(cands) == len(sw.Nodes) {
+	if in.PersistentDir == nil && !copiesVolumes(in) && len(cands) == len(sw.Nodes) {
 		return "", nil
 	}
 	prev := ""

@@ -48,9 +48,10 @@ func linkAliases(all []project.Instance) (map[string]string, error) {
 }
 
 // serviceSpec turns a resolved instance into the service that runs it on
-// node ("" = any node that runs its group). aliases are the link names other
+// node (nil = any node that runs its group), whose data root holds its
+// persistent dir and volume copies. aliases are the link names other
 // instances use for it; links the DOCKEROPS_LINKS value.
-func (o *Orchestrator) serviceSpec(in project.Instance, imageID, node string, aliases []string, links string, dataDir string, monitor time.Duration) ServiceSpec {
+func (o *Orchestrator) serviceSpec(in project.Instance, imageID string, node *Target, aliases []string, links string, monitor time.Duration) ServiceSpec {
 	env := maps.Clone(in.Env)
 	for _, l := range in.Links {
 		// An empty address is a placeholder the entrypoint fills from
@@ -88,17 +89,21 @@ func (o *Orchestrator) serviceSpec(in project.Instance, imageID, node string, al
 		spec.Ports = append(spec.Ports, PortBinding{Container: p.Container, Host: p.Host, Protocol: p.Protocol})
 	}
 	if in.PersistentDir != nil {
-		spec.Binds = append(spec.Binds, dataDir+":"+PersistentMount)
+		spec.Binds = append(spec.Binds, node.PersistentDir(in)+":"+PersistentMount)
 	}
 	for _, v := range in.Volumes {
-		bind := v.Source + ":" + v.Target
+		src := v.Source // an absolute path: the same on every node
+		if node != nil {
+			src = node.VolumeSource(v)
+		}
+		bind := src + ":" + v.Target
 		if v.ReadOnly {
 			bind += ":ro"
 		}
 		spec.Binds = append(spec.Binds, bind)
 	}
-	if node != "" {
-		spec.Constraints = []string{"node.labels." + LabelHost + "==" + node}
+	if node != nil {
+		spec.Constraints = []string{"node.labels." + LabelHost + "==" + node.Host}
 	}
 	// Two tasks cannot hold one host port, and two containers writing one
 	// data dir could corrupt it: those stop the old task first.
@@ -109,8 +114,8 @@ func (o *Orchestrator) serviceSpec(in project.Instance, imageID, node string, al
 	labels[LabelSpecHash] = fingerprint(fields)
 	labels[LabelSpecFields] = encodeFields(fields)
 	spec.Labels = maps.Clone(labels)
-	if node != "" {
-		spec.Labels[LabelNode] = node
+	if node != nil {
+		spec.Labels[LabelNode] = node.Host
 	}
 	return spec
 }

@@ -53,6 +53,7 @@ type Fake struct {
 	maxInflight int
 	startOrder  []string
 	gateways    map[string]string // SetGateway: container -> docker_gwbridge address
+	swarm       *Swarm            // the swarm AddNode joined it to, whose overlays a container may join
 }
 
 // finished is when a Start returned: the time, and how many calls had been
@@ -402,7 +403,14 @@ func (f *Fake) RemoveNetwork(_ context.Context, name string) error {
 	return nil
 }
 
+// Create makes a container on one of the engine's networks or, on a swarm
+// node, on one of the swarm's overlay networks, which a container joins by
+// name on any node (they are attachable).
 func (f *Fake) Create(_ context.Context, spec orchestrator.ContainerSpec) (string, error) {
+	f.mu.Lock()
+	sw := f.swarm
+	f.mu.Unlock()
+	overlay := sw != nil && spec.Network != "" && sw.HasNetwork(spec.Network) // the swarm's lock before the node's, as in schedule
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if err := f.begin("create", spec.Name); err != nil {
@@ -411,7 +419,7 @@ func (f *Fake) Create(_ context.Context, spec orchestrator.ContainerSpec) (strin
 	if _, ok := f.containers[spec.Name]; ok {
 		return "", fmt.Errorf("conflict: container name %s is already in use", spec.Name)
 	}
-	if spec.Network != "" && !f.networks[spec.Network] {
+	if spec.Network != "" && !f.networks[spec.Network] && !overlay {
 		return "", fmt.Errorf("network %s not found", spec.Network)
 	}
 	f.containers[spec.Name] = &orchestrator.Observed{ID: spec.Name, Name: spec.Name, Labels: maps.Clone(spec.Labels),

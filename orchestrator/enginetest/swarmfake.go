@@ -59,12 +59,16 @@ func NewSwarm() *Swarm {
 		clock: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)}
 }
 
-// AddNode joins f as the node labelled dockerops.host=host.
+// AddNode joins f as the node labelled dockerops.host=host; containers
+// created on f may then join the swarm's overlay networks by name.
 func (s *Swarm) AddNode(host string, f *Fake) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.hosts = append(s.hosts, host)
 	s.nodes[host] = f
+	f.mu.Lock()
+	f.swarm = s
+	f.mu.Unlock()
 }
 
 // Calls lists the calls made so far.

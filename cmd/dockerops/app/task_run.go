@@ -69,16 +69,24 @@ func runRun(ctx context.Context, s *session, a Args) error {
 			fmt.Fprintf(s.env.Stdout, "%-8s %s (interactive)\n", orchestrator.Create, in.Name)
 			continue
 		}
-		if !isTerminal(s.env.Stdin) {
-			fmt.Fprintf(s.env.Stderr, "%s: standard input is not a terminal, its shell reads the commands piped in\n", in.Name)
-		}
-		code, err := o.RunInteractive(ctx, in, orchestrator.Streams{In: s.env.Stdin, Out: s.env.Stdout, Err: s.env.Stderr})
-		if err != nil {
+		if err := s.runAttached(ctx, o, in); err != nil {
 			return err
 		}
-		if code != 0 {
-			return fmt.Errorf("%s: shell exited with status %d", in.Name, code)
-		}
+	}
+	return nil
+}
+
+// runAttached runs an interactive instance with the terminal attached.
+func (s *session) runAttached(ctx context.Context, o *orchestrator.Orchestrator, in project.Instance) error {
+	if !isTerminal(s.env.Stdin) {
+		fmt.Fprintf(s.env.Stderr, "%s: standard input is not a terminal, its shell reads the commands piped in\n", in.Name)
+	}
+	code, err := o.RunInteractive(ctx, in, orchestrator.Streams{In: s.env.Stdin, Out: s.env.Stdout, Err: s.env.Stderr})
+	if err != nil {
+		return err
+	}
+	if code != 0 {
+		return fmt.Errorf("%s: shell exited with status %d", in.Name, code)
 	}
 	return nil
 }

@@ -65,7 +65,9 @@ func (s *session) swarmOrchestrator(ctx context.Context, p *project.Project, a A
 	return o, nil
 }
 
-// runSwarmRun deploys the selected instances as services (run:...,hosts=all).
+// runSwarmRun deploys the selected instances as services
+// (run:...,hosts=all), then runs the interactive ones attached to the
+// terminal, each on the first node that runs its group.
 func runSwarmRun(ctx context.Context, s *session, a Args) error {
 	p, instances, err := s.resolveWithEnv(a)
 	if err != nil {
@@ -83,19 +85,49 @@ func runSwarmRun(ctx context.Context, s *session, a Args) error {
 	if err != nil {
 		return err
 	}
+	var detached, attached []project.Instance
+	for _, in := range instances {
+		if in.Interactive {
+			attached = append(attached, in)
+		} else {
+			detached = append(detached, in)
+		}
+	}
+	// Refused before any image moves: an interactive instance no node runs.
+	nodes := map[string]orchestrator.Target{}
+	for _, in := range attached {
+		if nodes[in.Name], err = o.Swarm.InteractiveNode(in); err != nil {
+			return err
+		}
+	}
 	source, err := s.imagesToSwarm(ctx, o, p, instances, a)
 	if err != nil {
 		return err
 	}
-	plan, err := o.PlanServices(ctx, instances, orchestrator.ServicePlanOptions{
-		All: all, RemoveOrphans: a.flag("remove_orphans"), Known: known,
-		Move: a.flag("move"), Images: source, Encrypted: a.flag("encrypted"),
-	})
-	if err != nil {
-		return err
+	if len(detached) > 0 || len(attached) == 0 {
+		plan, err := o.PlanServices(ctx, detached, orchestrator.ServicePlanOptions{
+			All: all, RemoveOrphans: a.flag("remove_orphans"), Known: known,
+			Move: a.flag("move"), Images: source, Encrypted: a.flag("encrypted"),
+		})
+		if err != nil {
+			return err
+		}
+		err = s.applyRunPlan(ctx, o, plan, a, "%d service(s) up to date, nothing to do",
+			"deploy failed; services that were updated or created are left as the Swarm has them (see `dockerops ps:all,hosts=all`)")
+		if err != nil {
+			return err
+		}
 	}
-	return s.applyRunPlan(ctx, o, plan, a, "%d service(s) up to date, nothing to do",
-		"deploy failed; services that were updated or created are left as the Swarm has them (see `dockerops ps:all,hosts=all`)")
+	for _, in := range attached {
+		if a.flag("dry_run") {
+			fmt.Fprintf(s.env.Stdout, "%-8s %-31s (interactive, on %s)\n", orchestrator.Create, in.Name, nodes[in.Name].Host)
+			continue
+		}
+		if err := s.runAttached(ctx, o, in); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // imagesToSwarm gives every node the same image ID for each of the
