@@ -127,4 +127,6 @@ type ExecSpec struct {
 type Streams struct {
 	In       io.Reader
 	Out, Err io.Writer
+	// Terminal says In is a terminal, so an interactive instance gets a TTY.
+	Terminal bool
 }

@@ -152,7 +152,12 @@ func (o *Orchestrator) attach(ctx context.Context, in project.Instance, network 
 	if err := network(ctx); err != nil {
 		return 0, err
 	}
-	id, err := o.Engine.Create(ctx, o.containerSpec(in, imageID, linkIPs, linkTargets))
+	spec := o.containerSpec(in, imageID, linkIPs, linkTargets)
+	// A TTY only for a terminal, as `docker run -it` vs `-i`: with piped
+	// commands the shell must see the end of its input, which a TTY turns
+	// into a Ctrl-D that is lost when it arrives before the shell reads.
+	spec.TTY = streams.Terminal
+	id, err := o.Engine.Create(ctx, spec)
 	if err != nil {
 		return 0, fmt.Errorf("%s: create: %w", in.Name, err)
 	}

@@ -49,6 +49,11 @@ func newCloudAPI(t *testing.T, cfg fakedo.Config) *cloudAPI {
 }
 
 func (c *cloudAPI) run(args ...string) (int, string, string) {
+	return c.runWithInput("", args...)
+}
+
+// runWithInput runs a command line with stdin as its standard input.
+func (c *cloudAPI) runWithInput(stdin string, args ...string) (int, string, string) {
 	var out bytes.Buffer
 	var errb lockedBuffer // the debug log and the progress renderer share it
 	getenv := func(k string) (string, bool) {
@@ -58,7 +63,7 @@ func (c *cloudAPI) run(args ...string) (int, string, string) {
 		return os.LookupEnv(k)
 	}
 	start := time.Now()
-	code := Run(context.Background(), args, Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Getenv: getenv})
+	code := Run(context.Background(), args, Env{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb, Getenv: getenv})
 	c.t.Logf("dockerops %s: exit %d in %s", strings.Join(args, " "), code, time.Since(start).Round(100*time.Millisecond))
 	return code, out.String(), errb.String()
 }

@@ -112,6 +112,17 @@ func TestIntegrationSwarmPlatform(t *testing.T) {
 		}
 	}
 
+	// An interactive instance runs as a one-off container on a node that
+	// runs its group, on the overlay: db answers it by name; it is removed
+	// when its shell ends.
+	code, out, stderr := c.runWithInput(probe+"\n", "run:app,instance=tty,instance_type=interactive,hosts=all")
+	if code != 0 || !strings.Contains(out, "SSH-") {
+		t.Errorf("interactive instance on the swarm: exit %d, output %q, want db's greeting by name\n%s", code, out, stderr)
+	}
+	if ps := c.swarmPs(); len(ps) != 2 {
+		t.Errorf("after the interactive shell ended, ps shows %d instances, want web and db only: %+v", len(ps), ps)
+	}
+
 	// A file db writes survives an env change of db, which updates db alone.
 	c.must("shell:app,instance=db,hosts=all,command=echo kept > /data/f")
 	webVersion := c.serviceVersion("web1", web)
@@ -134,7 +145,7 @@ func TestIntegrationSwarmPlatform(t *testing.T) {
 	// An update whose new container fails its health check is rolled back;
 	// the old web still serves.
 	c.env["BROKEN"] = "1"
-	code, _, stderr := c.run("run:all,hosts=all")
+	code, _, stderr = c.run("run:all,hosts=all")
 	delete(c.env, "BROKEN")
 	t.Logf("the broken update said:\n%s", stderr)
 	if code != 1 || !strings.Contains(stderr, web) || !strings.Contains(stderr, "roll") {

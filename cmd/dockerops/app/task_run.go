@@ -60,7 +60,7 @@ func runRun(ctx context.Context, s *session, a Args) error {
 		}
 		err = s.applyRunPlan(ctx, o, plan, a, "%d instance(s) already running and up to date, nothing to do",
 			"run failed; instances that started are left running (see `dockerops ps`)")
-		if err != nil || a.flag("dry_run") {
+		if err != nil {
 			return err
 		}
 	}
@@ -81,7 +81,7 @@ func (s *session) runAttached(ctx context.Context, o *orchestrator.Orchestrator,
 	if !isTerminal(s.env.Stdin) {
 		fmt.Fprintf(s.env.Stderr, "%s: standard input is not a terminal, its shell reads the commands piped in\n", in.Name)
 	}
-	code, err := o.RunInteractive(ctx, in, orchestrator.Streams{In: s.env.Stdin, Out: s.env.Stdout, Err: s.env.Stderr})
+	code, err := o.RunInteractive(ctx, in, orchestrator.Streams{In: s.env.Stdin, Out: s.env.Stdout, Err: s.env.Stderr, Terminal: isTerminal(s.env.Stdin)})
 	if err != nil {
 		return err
 	}
