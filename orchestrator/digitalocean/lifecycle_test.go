@@ -93,7 +93,7 @@ func TestSnapshotThenProvisionFromIt(t *testing.T) {
 	}
 	actions := f.Calls("POST", "/v2/droplets/"+strconv.Itoa(web.ID)+"/actions")
 	if actions != 3 {
-		t.Errorf("%d droplet actions, want power_off, snapshot, power_on", actions)
+		t.Errorf("%d droplet actions, want shutdown, snapshot, power_on", actions)
 	}
 	snaps, err := ListSnapshots(ctx, c, "demo")
 	if err != nil {

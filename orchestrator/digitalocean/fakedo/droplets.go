@@ -21,7 +21,10 @@ type droplet struct {
 	pub6         string
 	createAction int
 	pending      *action // a droplet action in progress
-	userData     string  // kept for tests; the API never shows it again
+	lockLeft     int     // requests that still find it locked after an action (Config.LockAfter)
+	dying        int     // looks left once deleted (Config.DeleteLinger); see look
+	deleted      bool
+	userData     string // kept for tests; the API never shows it again
 }
 
 var (
@@ -100,7 +103,9 @@ func (s *Server) createDroplet(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.droplets = append(s.droplets, d)
 	a := s.newAction(d, "create")
+	a.fail = slices.Contains(s.cfg.ErroredCreates, d.d.Name)
 	d.createAction = a.a.ID
+	d.pending, d.d.Locked = a, true
 	body := map[string]any{
 		"droplet": d.d,
 		"links": map[string]any{"actions": []godo.LinkAction{{
@@ -127,6 +132,9 @@ func (s *Server) newDroplet(req createRequest) (*droplet, string) {
 		return nil, "user_data is limited to 64 KiB"
 	case req.VPCUUID != "" && !uuidRE.MatchString(req.VPCUUID):
 		return nil, "vpc_uuid is not a valid UUID"
+	}
+	if len(s.droplets) >= s.cfg.DropletLimit {
+		return nil, "creating this/these droplet(s) will exceed your droplet limit"
 	}
 	img := s.imageFor(req.Image)
 	if img == nil || !slices.Contains(img.Regions, req.Region) {
@@ -209,7 +217,8 @@ func sizeSpec(slug string) (memMB, vcpus, diskGB int) {
 // seen "new" ActivateAfter times. Called with s.mu held.
 func (s *Server) observe(d *droplet) {
 	d.gets++
-	if d.d.Status != "new" || s.cfg.ActivateAfter == Never || d.gets <= s.cfg.ActivateAfter {
+	a := s.actions[d.createAction]
+	if d.d.Status != "new" || s.cfg.ActivateAfter == Never || d.gets <= s.cfg.ActivateAfter || (a != nil && a.fail) {
 		return
 	}
 	d.d.Status = "active"
@@ -220,9 +229,41 @@ func (s *Server) observe(d *droplet) {
 	if d.ipv6 {
 		d.d.Networks.V6 = []godo.NetworkV6{{IPAddress: d.pub6, Netmask: 64, Gateway: "2001:db8:1::1", Type: "public"}}
 	}
-	if a := s.actions[d.createAction]; a != nil {
-		a.complete()
+	if a != nil {
+		a.complete(s.cfg.LockAfter)
 	}
+}
+
+// touch counts a request about d against the lock it keeps after an
+// action, and reports whether it was still locked. Called with s.mu held.
+func (s *Server) touch(d *droplet) bool {
+	if d.pending != nil {
+		return true
+	}
+	if d.lockLeft == 0 {
+		return false
+	}
+	d.lockLeft--
+	d.d.Locked = d.lockLeft > 0
+	return true
+}
+
+// look counts a GET or a listing of a deleted droplet: it is served as it
+// was DeleteLinger times, in status "archive" DeleteLinger times, then it
+// is gone; look reports whether it still is there. Called with s.mu held.
+func (s *Server) look(d *droplet) bool {
+	if !d.deleted {
+		return true
+	}
+	d.dying--
+	if d.dying < s.cfg.DeleteLinger {
+		d.d.Status, d.d.Locked = "archive", false
+	}
+	if d.dying < 0 {
+		s.droplets = slices.DeleteFunc(s.droplets, func(x *droplet) bool { return x == d })
+		return false
+	}
+	return true
 }
 
 func gatewayOf(ip string) string {
@@ -249,20 +290,23 @@ func (s *Server) getDroplet(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	d := s.dropletByID(r.PathValue("id"))
-	if d == nil {
+	if d == nil || !s.look(d) {
 		notFound(w)
 		return
 	}
 	s.observe(d)
-	writeJSON(w, http.StatusOK, map[string]any{"droplet": d.d})
+	view := d.d
+	view.Locked = view.Locked || d.lockLeft > 0
+	s.touch(d)
+	writeJSON(w, http.StatusOK, map[string]any{"droplet": view})
 }
 
 func (s *Server) listDroplets(w http.ResponseWriter, r *http.Request) {
 	tag, name := r.URL.Query().Get("tag_name"), r.URL.Query().Get("name")
 	s.mu.Lock()
 	var out []godo.Droplet
-	for _, d := range s.droplets {
-		if (tag == "" || slices.Contains(d.d.Tags, tag)) && (name == "" || strings.EqualFold(name, d.d.Name)) {
+	for _, d := range slices.Clone(s.droplets) {
+		if (tag == "" || slices.Contains(d.d.Tags, tag)) && (name == "" || strings.EqualFold(name, d.d.Name)) && s.look(d) {
 			out = append(out, d.d)
 		}
 	}
@@ -273,14 +317,25 @@ func (s *Server) listDroplets(w http.ResponseWriter, r *http.Request) {
 func (s *Server) deleteDroplet(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	d := s.dropletByID(r.PathValue("id"))
-	if d != nil {
+	switch {
+	case d == nil || d.deleted && d.d.Status == "archive":
+		s.mu.Unlock()
+		notFound(w)
+		return
+	case d.deleted:
+		s.mu.Unlock()
+		w.WriteHeader(http.StatusNoContent)
+		return
+	case s.touch(d):
+		s.mu.Unlock()
+		unprocessable(w, "Droplet already has a pending event.")
+		return
+	case s.cfg.DeleteLinger > 0:
+		d.deleted, d.dying = true, 2*s.cfg.DeleteLinger
+	default:
 		s.droplets = slices.DeleteFunc(s.droplets, func(x *droplet) bool { return x == d })
 	}
 	s.mu.Unlock()
-	if d == nil {
-		notFound(w)
-		return
-	}
 	if s.cfg.OnDelete != nil {
 		s.cfg.OnDelete(&d.d)
 	}
