@@ -301,3 +301,27 @@ func TestProvisionDebugLogShowsRequestsNotToken(t *testing.T) {
 		t.Errorf("the token %s shows in the output:\n%s\n%s", token, stdout, stderr)
 	}
 }
+
+func TestCloudCreateThatErrors(t *testing.T) {
+	t.Parallel()
+	c := newCloudAPI(t, fakedo.Config{})
+	c.fake = fakedo.New(fakedo.Config{ErroredCreates: []string{c.name + "-db1"}, DeleteLinger: 1})
+	t.Cleanup(c.fake.Close)
+	c.fake.AddDomain("example.com")
+	c.env["DIGITALOCEAN_API_URL"] = c.fake.URL()
+
+	start := time.Now()
+	c.fails("provision:db1,wait=False", 1, c.name+"-db1", `create action`, `"errored"`, "(request id ", "it is kept", "force=True")
+	if took := time.Since(start); took > 30*time.Second {
+		t.Errorf("the errored create took %s to report", took)
+	}
+	if n := len(c.fake.Droplets()); n != 1 {
+		t.Errorf("%d droplets after the errored create without a terminal, want the dead one kept", n)
+	}
+	c.fails("provision:db1,wait=False,force=True", 1, "it was deleted: run provision again")
+	for _, d := range c.fake.Droplets() {
+		if d.Status != "archive" {
+			t.Errorf("droplet %s is %s after provision,force=True, want it deleted", d.Name, d.Status)
+		}
+	}
+}

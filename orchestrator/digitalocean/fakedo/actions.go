@@ -121,7 +121,10 @@ func (s *Server) getAction(w http.ResponseWriter, raw string) {
 		return
 	}
 	a.polls++
-	if (a.a.Type != "create" || a.fail) && a.polls > s.cfg.ActionPolls {
+	switch {
+	case a.a.Type == "create" && !a.fail && a.droplet != nil:
+		s.observe(a.droplet) // the create completes as the droplet becomes active
+	case a.polls > s.cfg.ActionPolls:
 		a.complete(s.cfg.LockAfter)
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"action": a.a})
