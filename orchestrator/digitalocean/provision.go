@@ -64,6 +64,7 @@ type state struct {
 	snapshot    map[string]bool                    // host -> image is a snapshot (Docker already in)
 	droplets    map[string]*godo.Droplet           // host -> its droplet
 	creates     map[string]int                     // host -> the create action of its droplet, when known
+	imageFits   map[string]imageFit                // host -> where its image can go
 	zoneOf      map[string]string                  // DNS name -> account domain
 	records     map[string][]godo.DomainRecord     // domain -> A/AAAA/CNAME records
 }
@@ -104,7 +105,7 @@ func Provision(ctx context.Context, client *godo.Client, req ProvisionRequest) (
 	st := &state{
 		client: client, req: req, out: req.Progress,
 		images: map[string]godo.DropletCreateImage{}, snapshot: map[string]bool{},
-		droplets: map[string]*godo.Droplet{}, creates: map[string]int{},
+		droplets: map[string]*godo.Droplet{}, creates: map[string]int{}, imageFits: map[string]imageFit{},
 		zoneOf: map[string]string{}, records: map[string][]godo.DomainRecord{},
 	}
 	steps := []step{&preflight{}, &uploadKey{}, &createDroplets{}, &awaitActive{}, &publishDNS{}, &awaitDocker{}}

@@ -1,7 +1,6 @@
 package fakedo
 
 import (
-	"fmt"
 	"net/http"
 	"slices"
 
@@ -43,13 +42,12 @@ func (s *Server) listSizes(w http.ResponseWriter, r *http.Request) {
 	writePage(s, w, r, "sizes", out)
 }
 
-// AddVPC adds a VPC in region and returns its UUID.
-func (s *Server) AddVPC(region string) string {
+// AddVPC adds the VPC id in region; droplets can be created only in the
+// account's VPCs, in their region.
+func (s *Server) AddVPC(id, region string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	id := fmt.Sprintf("5a4981aa-9653-4bd1-bef5-%012x", s.newID())
 	s.vpcs[id] = region
-	return id
 }
 
 func (s *Server) getVPC(w http.ResponseWriter, r *http.Request) {

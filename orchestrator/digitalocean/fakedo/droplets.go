@@ -132,6 +132,12 @@ func (s *Server) newDroplet(req createRequest) (*droplet, string) {
 		return nil, "user_data is limited to 64 KiB"
 	case req.VPCUUID != "" && !uuidRE.MatchString(req.VPCUUID):
 		return nil, "vpc_uuid is not a valid UUID"
+	case req.VPCUUID != "" && s.vpcs[req.VPCUUID] == "":
+		return nil, "VPC not found"
+	case req.VPCUUID != "" && s.vpcs[req.VPCUUID] != req.Region:
+		return nil, "The VPC must be in the same region as the Droplet."
+	case !slices.Contains(s.sizeRegions(req.Size), req.Region):
+		return nil, "Size is not available in this region."
 	}
 	if len(s.droplets) >= s.cfg.DropletLimit {
 		return nil, "creating this/these droplet(s) will exceed your droplet limit"
@@ -139,6 +145,9 @@ func (s *Server) newDroplet(req createRequest) (*droplet, string) {
 	img := s.imageFor(req.Image)
 	if img == nil || !slices.Contains(img.Regions, req.Region) {
 		return nil, "You specified an invalid image for Droplet creation."
+	}
+	if _, _, disk := sizeSpec(req.Size); img.MinDiskSize > disk {
+		return nil, "The image's minimum disk size is larger than the size's disk."
 	}
 	for _, k := range req.SSHKeys {
 		if !s.hasKey(k) {

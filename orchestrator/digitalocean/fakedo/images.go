@@ -54,6 +54,15 @@ func (s *Server) AddSnapshot(name string, regions ...string) int {
 	return img.ID
 }
 
+// SetMinDiskSize sets the min_disk_size (GB) of the image with id.
+func (s *Server) SetMinDiskSize(id, gb int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if img := s.image(strconv.Itoa(id)); img != nil {
+		img.MinDiskSize = gb
+	}
+}
+
 // Snapshots returns every droplet snapshot as GET /v2/snapshots does.
 func (s *Server) Snapshots() []godo.Snapshot {
 	s.mu.Lock()
