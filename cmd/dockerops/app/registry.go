@@ -84,7 +84,7 @@ func init() {
 				{"force", kindBool, "delete a droplet DigitalOcean failed to create without asking"}, keyProgress}, Run: runProvision},
 		{Name: "inventory", Summary: "Rebuild inventory.json from the DigitalOcean account alone.", Run: runInventory},
 		{Name: "destroy", Arg: "all|HOST", Summary: "Delete droplets and the DNS records dockerops made for them; destroy:HOST first drains the host's swarm node and removes it.", Keys: []Key{keyForce, keyProgress}, Run: runDestroy},
-		{Name: "snapshot", Arg: "HOST|list", Summary: "Power off a droplet, snapshot it and power it on (snapshot:list lists snapshots).",
+		{Name: "snapshot", Arg: "HOST|list", Summary: "Shut a droplet down, snapshot it and power it on again (snapshot:list lists snapshots).",
 			Keys: []Key{{"name", kindString, "snapshot name"}, keyProgress}, Run: runSnapshot},
 	}
 }
