@@ -1,6 +1,7 @@
 package digitalocean
 
 import (
+	"bytes"
 	"context"
 	"regexp"
 	"strings"
@@ -14,6 +15,8 @@ func TestProvisionCreateThatErrorsFailsAtOnce(t *testing.T) {
 	f, c, _ := newFake(t, fakedo.Config{ErroredCreates: []string{"demo-db"}, LockAfter: 2, DeleteLinger: 2})
 	req := request(t, hosts(t, twoHosts))
 	req.Timeout = 3 * time.Second
+	var progress bytes.Buffer
+	req.Progress = &progress
 	start := time.Now()
 	_, err := Provision(context.Background(), c, req)
 	if took := time.Since(start); took > time.Second {
@@ -23,6 +26,10 @@ func TestProvisionCreateThatErrorsFailsAtOnce(t *testing.T) {
 	if err == nil || !want.MatchString(err.Error()) {
 		t.Fatalf("error %v, want %s", err, want)
 	}
+	if !strings.Contains(progress.String(), "what was made so far is kept: run provision again to finish") {
+		t.Errorf("progress does not say web's droplet is kept:\n%s", &progress)
+	}
+	req.Progress = nil
 	// Without a confirmation, the re-run fails as fast on the same droplet.
 	start = time.Now()
 	if _, err = Provision(context.Background(), c, req); err == nil || !want.MatchString(err.Error()) || time.Since(start) > time.Second {
