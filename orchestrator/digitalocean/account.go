@@ -35,7 +35,8 @@ func listAll[T any](list func(opt *godo.ListOptions) ([]T, *godo.Response, error
 	return nil, fmt.Errorf("DigitalOcean API: more than 10000 pages")
 }
 
-// projectDroplets lists the droplets tagged with the project, by ID.
+// projectDroplets lists the droplets tagged with the project, by ID,
+// leaving out those that are as good as gone (see absent).
 func projectDroplets(ctx context.Context, c *godo.Client, project string) ([]godo.Droplet, error) {
 	ds, err := listAll(func(opt *godo.ListOptions) ([]godo.Droplet, *godo.Response, error) {
 		return c.Droplets.ListByTag(ctx, ProjectTag(project), opt)
@@ -43,6 +44,7 @@ func projectDroplets(ctx context.Context, c *godo.Client, project string) ([]god
 	if err != nil {
 		return nil, explain(err, fmt.Sprintf("list the droplets of project %q", project))
 	}
+	ds = slices.DeleteFunc(ds, func(d godo.Droplet) bool { return absent(c, d) })
 	slices.SortFunc(ds, func(a, b godo.Droplet) int { return a.ID - b.ID })
 	return ds, nil
 }

@@ -24,6 +24,13 @@ const (
 	maxRateWait      = time.Minute
 )
 
+// Server errors (5xx) are retried at most serverErrorRetries times, after
+// serverErrorWait, doubling: a DigitalOcean incident is usually short.
+const (
+	serverErrorRetries = 3
+	serverErrorWait    = time.Second
+)
+
 // ClientFromEnv builds a client from the token and API URL found by Token and
 // APIURL, logging to log (see NewClient).
 func ClientFromEnv(getenv func(string) (string, bool), hostConf map[string]string, log *slog.Logger) (*godo.Client, error) {
@@ -35,9 +42,10 @@ func ClientFromEnv(getenv func(string) (string, bool), hostConf map[string]strin
 }
 
 // NewClient returns a godo client that sends token as its bearer token, talks
-// to baseURL ("" = https://api.digitalocean.com/), and waits out rate
-// limiting (429) a few times as the Retry-After or RateLimit-Reset header
-// says. Plain http is refused except to a loopback address (a local fake), so
+// to baseURL ("" = https://api.digitalocean.com/), waits out rate limiting
+// (429) a few times as the Retry-After or RateLimit-Reset header says, and
+// retries server errors (5xx) a few times with a growing pause, except a
+// droplet create (see retriable). Plain http is refused except to a loopback address (a local fake), so
 // the token never crosses a network in clear. Every request is logged to log
 // at debug level, rate limiting at warn level; nil logs nothing.
 func NewClient(token, baseURL string, log *slog.Logger) (*godo.Client, error) {
@@ -128,21 +136,39 @@ func (t *apiTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if resp.StatusCode != http.StatusTooManyRequests {
 			t.warnIfLow(req, resp.Header)
 		}
-		if resp.StatusCode != http.StatusTooManyRequests || attempt >= rateLimitRetries ||
-			(req.Body != nil && req.Body != http.NoBody && req.GetBody == nil) {
-			return resp, nil
+		if req.Body != nil && req.Body != http.NoBody && req.GetBody == nil {
+			return resp, nil // the body cannot be sent again
 		}
-		wait, ok := retryDelay(resp.Header, t.now())
-		if !ok {
+		var wait time.Duration
+		switch {
+		case resp.StatusCode == http.StatusTooManyRequests && attempt < rateLimitRetries:
+			var ok bool
+			if wait, ok = retryDelay(resp.Header, t.now()); !ok {
+				return resp, nil
+			}
+			t.log.WarnContext(req.Context(), "DigitalOcean rate limit reached, waiting", "wait", wait.String(), "retry", attempt+1)
+		case resp.StatusCode >= 500 && attempt < serverErrorRetries && retriable(req):
+			wait = serverErrorWait << attempt
+			t.log.WarnContext(req.Context(), "DigitalOcean server error, retrying", "status", resp.StatusCode,
+				"request_id", resp.Header.Get("X-Request-Id"), "wait", wait.String(), "retry", attempt+1)
+		default:
 			return resp, nil
 		}
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))
 		resp.Body.Close()
-		t.log.WarnContext(req.Context(), "DigitalOcean rate limit reached, waiting", "wait", wait.String(), "retry", attempt+1)
 		if err := t.sleep(req.Context(), wait); err != nil {
 			return nil, err
 		}
 	}
+}
+
+// retriable reports whether a request may be sent again after a server
+// error. A droplet create may not: the droplet may have been made before
+// the error, and a second POST would make another of the same name; the
+// next provision adopts the first instead. Actions sent twice are refused
+// as a pending event, which their callers wait out.
+func retriable(req *http.Request) bool {
+	return req.Method != http.MethodPost || !strings.HasSuffix(strings.TrimSuffix(req.URL.Path, "/"), "/v2/droplets")
 }
 
 // warnIfLow warns, once, when less than a tenth of the hourly request budget

@@ -3,6 +3,7 @@ package digitalocean
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -11,11 +12,15 @@ import (
 )
 
 // Destroy deletes the project's droplets of the given hosts (every droplet
-// of the project when hosts is empty) and, first, the A and AAAA records
-// pointing at them, so no name is left pointing at an address DigitalOcean
-// may give to someone else. Hosts without a droplet are not an error.
-// It returns the addresses of the droplets it deleted, even when it fails
-// part way, so their ssh host keys can be forgotten.
+// of the project when hosts is empty) and the A and AAAA records pointing at
+// them, so no name is left pointing at an address DigitalOcean may give to
+// someone else. A droplet's records go only once its delete is accepted
+// (the API refuses to delete a locked droplet: its names must not go while
+// it runs on), and Destroy then waits for every deleted droplet to be gone
+// (404 or status "archive"), so a provision right after it makes new ones.
+// Hosts without a droplet are not an error. It returns the addresses of the
+// droplets it deleted, even when it fails part way, so their ssh host keys
+// can be forgotten.
 func Destroy(ctx context.Context, client *godo.Client, project string, hosts []string, opts ...Option) (deleted []string, err error) {
 	o := applyOptions(opts)
 	if err := checkProject(project); err != nil {
@@ -26,58 +31,99 @@ func Destroy(ctx context.Context, client *godo.Client, project string, hosts []s
 		return nil, err
 	}
 	var doomed []godo.Droplet
-	ips := map[string]bool{}
 	for _, d := range all {
-		if len(hosts) > 0 && !slices.Contains(hosts, hostOf(d, project)) {
-			continue
-		}
-		doomed = append(doomed, d)
-		pub4, _, pub6 := addresses(&d)
-		for _, ip := range []string{pub4, pub6} {
-			if ip != "" {
-				ips[canonicalIP(ip)] = true
-			}
+		if len(hosts) == 0 || slices.Contains(hosts, hostOf(d, project)) {
+			doomed = append(doomed, d)
 		}
 	}
 	if len(doomed) == 0 {
 		fmt.Fprintf(o.progress, "project %q has no droplet to destroy\n", project)
 		return nil, nil
 	}
-	if len(ips) > 0 {
-		if err := deleteRecordsTo(ctx, client, ips, o); err != nil {
-			return nil, err
-		}
-	}
+	var records map[string][]godo.DomainRecord // zone -> A and AAAA records, read once
+	var accepted []godo.Droplet
 	for _, d := range doomed {
-		if _, err := client.Droplets.Delete(ctx, d.ID); err != nil && StatusCode(err) != http.StatusNotFound {
-			return deleted, explain(err, fmt.Sprintf("delete droplet %s", d.Name))
+		host := hostOf(d, project)
+		if err := deleteDroplet(ctx, client, d, o); err != nil {
+			return deleted, fmt.Errorf("%w; its DNS records are kept", err)
 		}
-		fmt.Fprintf(o.progress, "%s: deleted droplet %s\n", hostOf(d, project), d.Name)
+		rememberDeleted(client, d.ID)
+		accepted = append(accepted, d)
+		fmt.Fprintf(o.progress, "%s: deleted droplet %s\n", host, d.Name)
 		pub4, priv4, pub6 := addresses(&d)
 		for _, ip := range []string{pub4, priv4, pub6} {
 			if ip != "" {
 				deleted = append(deleted, ip)
 			}
 		}
+		ips := map[string]bool{}
+		for _, ip := range []string{pub4, pub6} {
+			if ip != "" {
+				ips[canonicalIP(ip)] = true
+			}
+		}
+		if len(ips) == 0 {
+			continue
+		}
+		if records == nil {
+			if records, err = readAddressRecords(ctx, client); err != nil {
+				return deleted, err
+			}
+		}
+		if err := deleteRecordsTo(ctx, client, records, ips, o); err != nil {
+			return deleted, err
+		}
+	}
+	for _, d := range accepted {
+		if err := awaitGone(ctx, client, d, o); err != nil {
+			return deleted, err
+		}
 	}
 	return deleted, nil
 }
 
-// deleteRecordsTo deletes every A and AAAA record of the account pointing at
-// one of ips.
-func deleteRecordsTo(ctx context.Context, client *godo.Client, ips map[string]bool, o options) error {
-	domains, err := listDomains(ctx, client)
-	if err != nil {
+// deleteDroplet deletes a droplet once it is unlocked, retrying while the
+// API refuses for a pending event; a droplet already gone is fine.
+func deleteDroplet(ctx context.Context, client *godo.Client, d godo.Droplet, o options) error {
+	cur, err := awaitDroplet(ctx, client, &d, "", o)
+	if err != nil || cur == nil {
 		return err
 	}
+	err = whileLocked(ctx, o, func() error {
+		_, err := client.Droplets.Delete(ctx, d.ID)
+		return err
+	})
+	if err != nil && StatusCode(err) != http.StatusNotFound {
+		return explain(err, fmt.Sprintf("delete droplet %s", d.Name))
+	}
+	return nil
+}
+
+// readAddressRecords reads the A and AAAA records of every domain of the
+// account, by zone.
+func readAddressRecords(ctx context.Context, client *godo.Client) (map[string][]godo.DomainRecord, error) {
+	domains, err := listDomains(ctx, client)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]godo.DomainRecord{}
 	for _, dom := range domains {
 		zone := strings.ToLower(dom.Name)
 		recs, err := addressRecords(ctx, client, zone)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		for _, r := range recs {
-			if (r.Type != "A" && r.Type != "AAAA") || !ips[canonicalIP(r.Data)] {
+		out[zone] = slices.DeleteFunc(recs, func(r godo.DomainRecord) bool { return r.Type != "A" && r.Type != "AAAA" })
+	}
+	return out, nil
+}
+
+// deleteRecordsTo deletes every record of records pointing at one of ips.
+func deleteRecordsTo(ctx context.Context, client *godo.Client, records map[string][]godo.DomainRecord, ips map[string]bool, o options) error {
+	zones := slices.Sorted(maps.Keys(records))
+	for _, zone := range zones {
+		for _, r := range records[zone] {
+			if !ips[canonicalIP(r.Data)] {
 				continue
 			}
 			name := fqdn(r.Name, zone)

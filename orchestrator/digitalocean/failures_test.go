@@ -1,7 +1,6 @@
 package digitalocean
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"regexp"
@@ -35,25 +34,21 @@ func TestProvisionBadToken(t *testing.T) {
 func TestProvisionRegionRejectedThenFixed(t *testing.T) {
 	f, c, _ := newFake(t, fakedo.Config{Regions: []string{"fra1", "ams3"}})
 	ctx := context.Background()
-	bad := `{"web": {"region": "fra1"}, "db": {"region": "nyc3"}}`
-	req := request(t, hosts(t, bad))
-	var progress bytes.Buffer
-	req.Progress = &progress
-	_, err := Provision(ctx, c, req)
+	bad := `{"web": {"region": "fra1"},
+"db": {"region": "nyc3"}}`
+	_, err := Provision(ctx, c, request(t, hosts(t, bad)))
 	if err == nil {
 		t.Fatal("provision in a region the account cannot use succeeded")
 	}
-	// Nothing is undone: web's droplet stays for the re-run to adopt.
-	if len(f.Droplets()) != 1 || !strings.Contains(progress.String(), "what was made so far is kept: run provision again to finish") {
-		t.Errorf("after the failure: %d droplets, progress:\n%s\nwant web's droplet kept, and said so", len(f.Droplets()), &progress)
-	}
-	for _, want := range []string{`host "db"`, "demo-db", "422", "You specified an invalid region for Droplet creation.", "(request id "} {
+	// The preflight names the host at its line, before anything is made.
+	for _, want := range []string{`hosts.conf:2: host "db": size "s-1vcpu-1gb" is not offered in region "nyc3" (it is in: fra1, ams3)`,
+		`hosts.conf:2: host "db": image "debian-12-x64" is not available in region "nyc3"`} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q lacks %q", err, want)
 		}
 	}
-	if strings.Contains(err.Error(), "\n") {
-		t.Errorf("error should be one line: %q", err)
+	if strings.Contains(err.Error(), `"web"`) || len(f.Droplets()) != 0 {
+		t.Errorf("error %q names web, or %d droplets were made", err, len(f.Droplets()))
 	}
 
 	fixed := `{"web": {"region": "fra1"}, "db": {"region": "ams3"}}`

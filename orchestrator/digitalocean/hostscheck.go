@@ -155,7 +155,7 @@ func (c *hostsChecker) fields(host string, n *yaml.Node) []conffile.Field {
 }
 
 func (c *hostsChecker) host(name string, line int, n *yaml.Node) Host {
-	h := Host{Name: name, Size: DefaultSize, Image: DefaultImage, IPv6: true, Line: line}
+	h := Host{Name: name, Size: DefaultSize, Image: DefaultImage, IPv6: true, File: c.file, Line: line}
 	if n.Kind != yaml.MappingNode {
 		c.addf(n.Line, "host %q: want an object with at least \"region\", got %s", name, describe(n))
 		return h

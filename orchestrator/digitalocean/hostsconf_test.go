@@ -32,7 +32,10 @@ func TestParseHostsValid(t *testing.T) {
 				if got[i].Line == 0 {
 					t.Errorf("host %s has no line", got[i].Name)
 				}
-				got[i].Line = 0
+				if got[i].File != file {
+					t.Errorf("host %s is from %q, want %q", got[i].Name, got[i].File, file)
+				}
+				got[i].Line, got[i].File = 0, ""
 			}
 			if !reflect.DeepEqual(got, want) {
 				t.Errorf("hosts:\n got %+v\nwant %+v", got, want)

@@ -93,7 +93,7 @@ func TestSnapshotThenProvisionFromIt(t *testing.T) {
 	}
 	actions := f.Calls("POST", "/v2/droplets/"+strconv.Itoa(web.ID)+"/actions")
 	if actions != 3 {
-		t.Errorf("%d droplet actions, want power_off, snapshot, power_on", actions)
+		t.Errorf("%d droplet actions, want shutdown, snapshot, power_on", actions)
 	}
 	snaps, err := ListSnapshots(ctx, c, "demo")
 	if err != nil {
@@ -207,8 +207,8 @@ func TestPaginationAcrossPages(t *testing.T) {
 	if n := f.Calls("POST", "/v2/domains/example.com/records"); n != 4 {
 		t.Errorf("POST records made %d times, want 4", n)
 	}
-	if n := f.Calls("GET", "/v2/droplets"); n != 4 {
-		t.Errorf("GET /v2/droplets made %d times, want 1 (none yet) + 3 (5 droplets, 2 a page)", n)
+	if n := f.Calls("GET", "/v2/droplets"); n != 5 {
+		t.Errorf("GET /v2/droplets made %d times, want 1 (none yet) + 1 (the account's count, for droplet_limit) + 3 (5 droplets, 2 a page)", n)
 	}
 	if !reflect.DeepEqual(first, second) {
 		t.Errorf("inventories differ")

@@ -12,6 +12,7 @@ type options struct {
 	progress     io.Writer
 	pollInterval time.Duration
 	timeout      time.Duration
+	shutdown     time.Duration
 }
 
 // WithProgress sends one line per event to w (stderr).
@@ -25,8 +26,12 @@ func WithPollInterval(d time.Duration) Option { return func(o *options) { o.poll
 // snapshot of a large disk is slow).
 func WithTimeout(d time.Duration) Option { return func(o *options) { o.timeout = d } }
 
+// WithShutdownTimeout bounds the wait for a droplet to shut down cleanly
+// before Snapshot cuts its power (default 2 minutes).
+func WithShutdownTimeout(d time.Duration) Option { return func(o *options) { o.shutdown = d } }
+
 func applyOptions(opts []Option) options {
-	o := options{progress: io.Discard, pollInterval: DefaultPollInterval, timeout: 30 * time.Minute}
+	o := options{progress: io.Discard, pollInterval: DefaultPollInterval, timeout: 30 * time.Minute, shutdown: 2 * time.Minute}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -38,6 +43,9 @@ func applyOptions(opts []Option) options {
 	}
 	if o.timeout <= 0 {
 		o.timeout = 30 * time.Minute
+	}
+	if o.shutdown <= 0 {
+		o.shutdown = 2 * time.Minute
 	}
 	return o
 }

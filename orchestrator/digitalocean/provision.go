@@ -35,6 +35,10 @@ type ProvisionRequest struct {
 	// Timeout bounds the wait for droplets to become active; 0 =
 	// DefaultTimeout. Wait is bounded by ctx only.
 	Timeout time.Duration
+	// ConfirmDelete is asked whether to delete a droplet whose create
+	// action errored (it never becomes active), so that the next run makes
+	// a new one; nil keeps it.
+	ConfirmDelete func(question string) bool
 }
 
 // step is one stage of provisioning, as in Packer's builders, but without
@@ -59,8 +63,15 @@ type state struct {
 	images      map[string]godo.DropletCreateImage // host -> image to create it from
 	snapshot    map[string]bool                    // host -> image is a snapshot (Docker already in)
 	droplets    map[string]*godo.Droplet           // host -> its droplet
+	creates     map[string]int                     // host -> the create action of its droplet, when known
+	imageFits   map[string]imageFit                // host -> where its image can go
 	zoneOf      map[string]string                  // DNS name -> account domain
 	records     map[string][]godo.DomainRecord     // domain -> A/AAAA/CNAME records
+}
+
+// options are the request's waits, for the helpers Snapshot and Destroy use.
+func (st *state) options() options {
+	return options{progress: io.Discard, pollInterval: st.req.PollInterval, timeout: st.req.Timeout}
 }
 
 func (st *state) say(format string, args ...any) {
@@ -94,8 +105,8 @@ func Provision(ctx context.Context, client *godo.Client, req ProvisionRequest) (
 	st := &state{
 		client: client, req: req, out: req.Progress,
 		images: map[string]godo.DropletCreateImage{}, snapshot: map[string]bool{},
-		droplets: map[string]*godo.Droplet{},
-		zoneOf:   map[string]string{}, records: map[string][]godo.DomainRecord{},
+		droplets: map[string]*godo.Droplet{}, creates: map[string]int{}, imageFits: map[string]imageFit{},
+		zoneOf: map[string]string{}, records: map[string][]godo.DomainRecord{},
 	}
 	steps := []step{&preflight{}, &uploadKey{}, &createDroplets{}, &awaitActive{}, &publishDNS{}, &awaitDocker{}}
 	if err := runSteps(ctx, st, steps); err != nil {

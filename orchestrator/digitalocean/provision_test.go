@@ -72,6 +72,7 @@ func TestProvisionTwiceMakesEverythingOnce(t *testing.T) {
 
 func TestProvisionDropletShape(t *testing.T) {
 	f, c, _ := newFake(t, fakedo.Config{})
+	f.AddVPC("5a4981aa-9653-4bd1-bef5-d6bff52042e4", "fra1")
 	conf := `{"web_1": {"region": "fra1", "backups": true, "monitoring": true, "tags": ["frontend"],
 	"vpc_uuid": "5a4981aa-9653-4bd1-bef5-d6bff52042e4"}}`
 	if _, err := Provision(context.Background(), c, request(t, hosts(t, conf))); err != nil {

@@ -24,10 +24,13 @@ type SnapshotInfo struct {
 	Droplet string   `json:"droplet"` // the droplet it was taken of, when that still exists
 }
 
-// Snapshot powers the host's droplet off, snapshots it as name (""
-// = "<droplet>-<UTC time>"), and powers it on again, waiting on each action.
-// A droplet that was off is left off. The droplet is powered on again even
-// when the snapshot fails or ctx is cancelled.
+// Snapshot shuts the host's droplet down (cutting its power only when a
+// clean shutdown does not finish within the shutdown timeout), snapshots it
+// as name ("" = "<droplet>-<UTC time>"), and powers it on again, waiting
+// after each action for the droplet itself to be unlocked and in the
+// status the action promises. A droplet that was off is left off; one that
+// was active is powered on again whatever failed in between, ctx cancelled
+// included, until it is active or o.timeout has passed.
 func Snapshot(ctx context.Context, client *godo.Client, project, host, name string, opts ...Option) (err error) {
 	o := applyOptions(opts)
 	d, err := hostDroplet(ctx, client, project, host)
@@ -38,21 +41,88 @@ func Snapshot(ctx context.Context, client *godo.Client, project, host, name stri
 		name = d.Name + "-" + time.Now().UTC().Format("20060102-150405")
 	}
 	if d.Status == "active" {
-		fmt.Fprintf(o.progress, "%s: powering off droplet %s\n", host, d.Name)
-		if err := runAction(ctx, client, d, "power off", o, client.DropletActions.PowerOff); err != nil {
-			return err
-		}
 		defer func() {
-			fmt.Fprintf(o.progress, "%s: powering on droplet %s\n", host, d.Name)
 			octx, cancel := context.WithTimeout(context.WithoutCancel(ctx), o.timeout)
 			defer cancel()
-			err = errors.Join(err, runAction(octx, client, d, "power on", o, client.DropletActions.PowerOn))
+			err = errors.Join(err, powerBackOn(octx, client, d, host, o))
 		}()
+		if err := shutDown(ctx, client, d, host, o); err != nil {
+			return err
+		}
+	} else if _, err := awaitDroplet(ctx, client, d, "", o); err != nil {
+		return err
 	}
 	fmt.Fprintf(o.progress, "%s: taking snapshot %q of droplet %s\n", host, name, d.Name)
-	return runAction(ctx, client, d, fmt.Sprintf("snapshot %q", name), o, func(ctx context.Context, id int) (*godo.Action, *godo.Response, error) {
+	if err := runAction(ctx, client, d, fmt.Sprintf("snapshot %q", name), o, func(ctx context.Context, id int) (*godo.Action, *godo.Response, error) {
 		return client.DropletActions.Snapshot(ctx, id, name)
-	})
+	}); err != nil {
+		return err
+	}
+	_, err = awaitDroplet(ctx, client, d, "", o)
+	return err
+}
+
+// shutDown asks the droplet's OS to shut down and, when that fails or does
+// not finish within o.shutdown, cuts its power: power_off is a hard cut that
+// may lose what the OS had not written yet, so it is the fallback only.
+func shutDown(ctx context.Context, client *godo.Client, d *godo.Droplet, host string, o options) error {
+	if _, err := awaitDroplet(ctx, client, d, "", o); err != nil {
+		return err
+	}
+	fmt.Fprintf(o.progress, "%s: shutting down droplet %s\n", host, d.Name)
+	so := o
+	so.timeout = o.shutdown
+	err := runAction(ctx, client, d, "shutdown", so, client.DropletActions.Shutdown)
+	if err == nil {
+		var cur *godo.Droplet
+		if cur, err = awaitDroplet(ctx, client, d, "off", so); err == nil && cur != nil {
+			return nil
+		}
+	}
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	fmt.Fprintf(o.progress, "%s: droplet %s did not shut down (%v): powering it off\n", host, d.Name, err)
+	cur, err := awaitDroplet(ctx, client, d, "", o)
+	if err != nil || cur == nil || cur.Status == "off" {
+		return err
+	}
+	if err := runAction(ctx, client, d, "power off", o, client.DropletActions.PowerOff); err != nil {
+		return err
+	}
+	_, err = awaitDroplet(ctx, client, d, "off", o)
+	return err
+}
+
+// powerBackOn powers the droplet on until it is active and unlocked,
+// retrying whatever fails (a refused power_on, an errored action) until ctx
+// ends: a production droplet must not be left off.
+func powerBackOn(ctx context.Context, client *godo.Client, d *godo.Droplet, host string, o options) error {
+	var last error
+	for {
+		cur, err := awaitDroplet(ctx, client, d, "", o)
+		if err == nil && cur != nil && cur.Status == "active" {
+			return nil
+		}
+		if err == nil && cur == nil {
+			return fmt.Errorf("droplet %s is gone: it cannot be powered on", d.Name)
+		}
+		if err == nil {
+			fmt.Fprintf(o.progress, "%s: powering on droplet %s\n", host, d.Name)
+			if err = runAction(ctx, client, d, "power on", o, client.DropletActions.PowerOn); err == nil {
+				_, err = awaitDroplet(ctx, client, d, "active", o)
+			}
+		}
+		if err != nil {
+			last = err
+		}
+		if ctx.Err() != nil {
+			return fmt.Errorf("droplet %s may still be off: power it on (DigitalOcean control panel, or `dockerops snapshot` again): %w", d.Name, last)
+		}
+		if err := sleepCtx(ctx, o.pollInterval); err != nil {
+			return fmt.Errorf("droplet %s may still be off: power it on (DigitalOcean control panel): %w", d.Name, errors.Join(last, err))
+		}
+	}
 }
 
 // hostDroplet finds the project's droplet of a host.
@@ -72,10 +142,15 @@ func hostDroplet(ctx context.Context, client *godo.Client, project, host string)
 	return nil, fmt.Errorf("project %q has no droplet for host %q: provision it first", project, host)
 }
 
-// runAction starts a droplet action and waits until it completes.
+// runAction starts a droplet action, retrying while the droplet has a
+// pending event, and waits until the action completes.
 func runAction(ctx context.Context, client *godo.Client, d *godo.Droplet, what string, o options,
 	start func(context.Context, int) (*godo.Action, *godo.Response, error)) error {
-	a, _, err := start(ctx, d.ID)
+	var a *godo.Action
+	err := whileLocked(ctx, o, func() (err error) {
+		a, _, err = start(ctx, d.ID)
+		return err
+	})
 	if err != nil {
 		return explain(err, fmt.Sprintf("%s of droplet %s", what, d.Name))
 	}

@@ -31,11 +31,19 @@ func (createDroplets) Run(ctx context.Context, st *state) error {
 			Tags:     append([]string{TagDockerops, ProjectTag(st.req.Project), hostTag(h.Name)}, h.Tags...),
 		}
 		st.say("%s: creating droplet %s (%s, %s, %s)", h.Name, name, h.Region, h.Size, h.Image)
-		d, _, err := st.client.Droplets.Create(ctx, req)
+		d, resp, err := st.client.Droplets.Create(ctx, req)
 		if err != nil {
 			return explain(err, fmt.Sprintf("host %q: create droplet %s", h.Name, name))
 		}
 		st.droplets[h.Name] = d
+		// The 202 only accepts the create; its action says whether it works.
+		if resp != nil && resp.Links != nil {
+			for _, a := range resp.Links.Actions {
+				if a.Rel == "create" {
+					st.creates[h.Name] = a.ID
+				}
+			}
+		}
 		st.made = true
 	}
 	return nil

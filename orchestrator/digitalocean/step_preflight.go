@@ -38,7 +38,7 @@ func (preflight) Run(ctx context.Context, st *state) error {
 		}
 	}
 	var errs []error
-	snapshots := map[string]int(nil)
+	snapshots := map[string]godo.Snapshot(nil)
 	for _, h := range st.req.Hosts {
 		if st.droplets[h.Name] != nil {
 			continue
@@ -50,13 +50,18 @@ func (preflight) Run(ctx context.Context, st *state) error {
 	if err := st.checkDNS(ctx); err != nil {
 		errs = append(errs, err)
 	}
+	if err := st.checkCapacity(ctx); err != nil {
+		errs = append(errs, err)
+	}
 	return errors.Join(errs...)
 }
 
 // resolveImage decides what a new host's droplet is made from: a numeric
 // image ID, a snapshot of the account by name (Docker already installed), or
-// a DigitalOcean image slug (Docker installed at first boot).
-func (st *state) resolveImage(ctx context.Context, h Host, snapshots *map[string]int) error {
+// a DigitalOcean image slug (Docker installed at first boot). Only an image
+// of type "snapshot" is taken to have Docker: backups and custom images
+// have no slug either, but may come from anywhere.
+func (st *state) resolveImage(ctx context.Context, h Host, snapshots *map[string]godo.Snapshot) error {
 	if id, err := strconv.Atoi(h.Image); err == nil {
 		img, _, err := st.client.Images.GetByID(ctx, id)
 		if err != nil {
@@ -66,7 +71,8 @@ func (st *state) resolveImage(ctx context.Context, h Host, snapshots *map[string
 			return explain(err, fmt.Sprintf("host %q: look up image %d", h.Name, id))
 		}
 		st.images[h.Name] = godo.DropletCreateImage{ID: id}
-		st.snapshot[h.Name] = img.Slug == ""
+		st.snapshot[h.Name] = img.Type == "snapshot"
+		st.imageFits[h.Name] = imageFit{regions: img.Regions, minDisk: img.MinDiskSize}
 		return nil
 	}
 	if *snapshots == nil {
@@ -76,25 +82,28 @@ func (st *state) resolveImage(ctx context.Context, h Host, snapshots *map[string
 		if err != nil {
 			return explain(err, "list the account's droplet snapshots")
 		}
-		*snapshots = map[string]int{}
+		*snapshots = map[string]godo.Snapshot{}
 		for _, s := range list {
-			if id, err := strconv.Atoi(s.ID); err == nil {
-				(*snapshots)[s.Name] = id
-			}
+			(*snapshots)[s.Name] = s
 		}
 	}
-	if id, ok := (*snapshots)[h.Image]; ok {
-		st.images[h.Name] = godo.DropletCreateImage{ID: id}
-		st.snapshot[h.Name] = true
-		return nil
+	if s, ok := (*snapshots)[h.Image]; ok {
+		if id, err := strconv.Atoi(s.ID); err == nil {
+			st.images[h.Name] = godo.DropletCreateImage{ID: id}
+			st.snapshot[h.Name] = true
+			st.imageFits[h.Name] = imageFit{regions: s.Regions, minDisk: s.MinDiskSize}
+			return nil
+		}
 	}
-	if _, _, err := st.client.Images.GetBySlug(ctx, h.Image); err != nil {
+	img, _, err := st.client.Images.GetBySlug(ctx, h.Image)
+	if err != nil {
 		if StatusCode(err) == 404 {
 			return fmt.Errorf("host %q: image %q is neither a snapshot of this account nor a DigitalOcean image slug", h.Name, h.Image)
 		}
 		return explain(err, fmt.Sprintf("host %q: look up image %q", h.Name, h.Image))
 	}
 	st.images[h.Name] = godo.DropletCreateImage{Slug: h.Image}
+	st.imageFits[h.Name] = imageFit{regions: img.Regions, minDisk: img.MinDiskSize}
 	return nil
 }
 

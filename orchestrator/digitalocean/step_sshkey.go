@@ -35,17 +35,16 @@ func (uploadKey) Run(ctx context.Context, st *state) error {
 	return nil
 }
 
+// findKey asks for the project's key by its fingerprint, not by listing
+// the account's keys: an account may hold many, and key listing has a
+// rate limit of its own.
 func (st *state) findKey(ctx context.Context) (*godo.Key, error) {
-	keys, err := listAll(func(opt *godo.ListOptions) ([]godo.Key, *godo.Response, error) {
-		return st.client.Keys.List(ctx, opt)
-	})
+	k, _, err := st.client.Keys.GetByFingerprint(ctx, st.fingerprint)
+	if StatusCode(err) == http.StatusNotFound {
+		return nil, nil
+	}
 	if err != nil {
-		return nil, explain(err, "list the account's ssh keys")
+		return nil, explain(err, "look up ssh key "+st.fingerprint)
 	}
-	for i := range keys {
-		if keys[i].Fingerprint == st.fingerprint {
-			return &keys[i], nil
-		}
-	}
-	return nil, nil
+	return k, nil
 }

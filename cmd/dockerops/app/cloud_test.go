@@ -204,10 +204,14 @@ func TestCloudBadTokenAndRegionThenFixed(t *testing.T) {
 	}
 	c.env["DIGITALOCEAN_ACCESS_TOKEN"] = c.fake.Token()
 
-	// A region the API rejects: the host is named, and a re-run after the
-	// fix finishes the job without duplicates.
+	// A region no size is offered in: the preflight names the host at its
+	// line before anything is made, and a re-run after the fix finishes the
+	// job without duplicates.
 	c.setRegion("xyz9")
-	c.fails("provision", 1, "db1", "422", "region", "(request id ")
+	c.fails("provision", 1, `hosts.conf:4: host "db1": size "s-1vcpu-1gb" is not offered in region "xyz9"`)
+	if n := c.fake.Calls("POST", "/v2/droplets"); n != 0 {
+		t.Errorf("provision into a region without the size created %d droplets", n)
+	}
 	c.setRegion("fra1")
 	c.must("provision,wait=False")
 	droplets := c.fake.Droplets()
@@ -304,5 +308,42 @@ func TestProvisionDebugLogShowsRequestsNotToken(t *testing.T) {
 	}
 	if strings.Contains(stdout+stderr, token) {
 		t.Errorf("the token %s shows in the output:\n%s\n%s", token, stdout, stderr)
+	}
+}
+
+func TestCloudCreateThatErrors(t *testing.T) {
+	t.Parallel()
+	c := newCloudAPI(t, fakedo.Config{})
+	c.fake = fakedo.New(fakedo.Config{ErroredCreates: []string{c.name + "-db1"}, DeleteLinger: 1})
+	t.Cleanup(c.fake.Close)
+	c.fake.AddDomain("example.com")
+	c.env["DIGITALOCEAN_API_URL"] = c.fake.URL()
+
+	start := time.Now()
+	c.fails("provision:db1,wait=False", 1, c.name+"-db1", `create action`, `"errored"`, "(request id ", "it is kept", "force=True")
+	if took := time.Since(start); took > 30*time.Second {
+		t.Errorf("the errored create took %s to report", took)
+	}
+	if n := len(c.fake.Droplets()); n != 1 {
+		t.Errorf("%d droplets after the errored create without a terminal, want the dead one kept", n)
+	}
+	c.fails("provision:db1,wait=False,force=True", 1, "it was deleted: run provision again")
+	for _, d := range c.fake.Droplets() {
+		if d.Status != "archive" {
+			t.Errorf("droplet %s is %s after provision,force=True, want it deleted", d.Name, d.Status)
+		}
+	}
+}
+
+func TestCloudDropletLimitCreatesNothing(t *testing.T) {
+	t.Parallel()
+	c := newCloudAPI(t, fakedo.Config{})
+	c.fake = fakedo.New(fakedo.Config{DropletLimit: 1})
+	t.Cleanup(c.fake.Close)
+	c.fake.AddDomain("example.com")
+	c.env["DIGITALOCEAN_API_URL"] = c.fake.URL()
+	c.fails("provision,wait=False", 1, `hosts.conf:4: host "db1": a new droplet would exceed the account's droplet_limit of 1 (0 in use, 2 new hosts)`)
+	if got := c.creates(); got["droplets"]+got["keys"]+got["records"] != 0 {
+		t.Errorf("provision over the droplet limit made %v", got)
 	}
 }

@@ -80,10 +80,11 @@ func init() {
 		{Name: "clean", Arg: "all|CONTAINER|PATTERN*", Summary: "Stop and remove instances (and the project network when none is left). Persistent data is kept unless purge=True.",
 			Keys: []Key{keyInstance, keyForce, {"purge", kindBool, "also delete the instances' persistent data (asks again)"}, keyTimeout, keyParallel, keyHost, keyHostsSwarm, keyProgress}, Run: runClean},
 		{Name: "provision", Arg: "all|HOST", Summary: "Create the DigitalOcean droplets of hosts.conf with Docker, their DNS records and inventory.json, and make them one Docker Swarm (idempotent).",
-			Keys: []Key{{"wait", kindBool, "wait until Docker answers over SSH, then form the swarm (default True)"}, keyProgress}, Run: runProvision},
+			Keys: []Key{{"wait", kindBool, "wait until Docker answers over SSH, then form the swarm (default True)"},
+				{"force", kindBool, "delete a droplet DigitalOcean failed to create without asking"}, keyProgress}, Run: runProvision},
 		{Name: "inventory", Summary: "Rebuild inventory.json from the DigitalOcean account alone.", Run: runInventory},
 		{Name: "destroy", Arg: "all|HOST", Summary: "Delete droplets and the DNS records dockerops made for them; destroy:HOST first drains the host's swarm node and removes it.", Keys: []Key{keyForce, keyProgress}, Run: runDestroy},
-		{Name: "snapshot", Arg: "HOST|list", Summary: "Power off a droplet, snapshot it and power it on (snapshot:list lists snapshots).",
+		{Name: "snapshot", Arg: "HOST|list", Summary: "Shut a droplet down, snapshot it and power it on again (snapshot:list lists snapshots).",
 			Keys: []Key{{"name", kindString, "snapshot name"}, keyProgress}, Run: runSnapshot},
 	}
 }

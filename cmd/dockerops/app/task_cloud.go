@@ -68,6 +68,12 @@ func runProvision(ctx context.Context, s *session, a Args) error {
 	}
 	defer progress.Close()
 	req := digitalocean.ProvisionRequest{Project: p.Name, Hosts: selected, PublicKey: key.AuthorizedKey(), Progress: progress}
+	switch {
+	case a.flag("force"):
+		req.ConfirmDelete = func(string) bool { return true }
+	case isTerminal(s.env.Stdin):
+		req.ConfirmDelete = func(q string) bool { return s.confirm(q) == nil }
+	}
 	if b := a.boolPtr("wait"); b == nil || *b {
 		req.Wait = func(ctx context.Context, host, ip string) error {
 			return s.waitForDocker(ctx, p, key.Signer, host, ip)

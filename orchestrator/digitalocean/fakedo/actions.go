@@ -2,6 +2,7 @@ package fakedo
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -14,24 +15,31 @@ type action struct {
 	polls   int
 	droplet *droplet
 	effect  func()
+	fail    bool // ends "errored", without its effect
 }
 
-func (a *action) complete() {
-	if a.a.Status == godo.ActionCompleted {
+// complete ends the action, "errored" when it is to fail; the droplet then
+// stays locked for lockAfter requests.
+func (a *action) complete(lockAfter int) {
+	if a.a.Status != godo.ActionInProgress {
 		return
 	}
 	a.a.Status = godo.ActionCompleted
-	a.a.CompletedAt = &godo.Timestamp{Time: time.Now().UTC().Truncate(time.Second)}
-	if a.effect != nil {
+	if a.fail {
+		a.a.Status = "errored"
+	} else if a.effect != nil {
 		a.effect()
 	}
+	a.a.CompletedAt = &godo.Timestamp{Time: time.Now().UTC().Truncate(time.Second)}
 	if d := a.droplet; d != nil && d.pending == a {
-		d.pending, d.d.Locked = nil, false
+		d.pending, d.lockLeft = nil, lockAfter
+		d.d.Locked = lockAfter > 0
 	}
 }
 
 func (s *Server) actionRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /v2/droplets/{id}/actions", s.dropletAction)
+	mux.HandleFunc("GET /v2/droplets/{id}/actions", s.listDropletActions)
 	mux.HandleFunc("GET /v2/droplets/{id}/actions/{action}", func(w http.ResponseWriter, r *http.Request) {
 		s.getAction(w, r.PathValue("action"))
 	})
@@ -62,11 +70,11 @@ func (s *Server) dropletAction(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	d := s.dropletByID(r.PathValue("id"))
-	if d == nil {
+	if d == nil || d.deleted && d.d.Status == "archive" {
 		notFound(w)
 		return
 	}
-	if d.pending != nil || d.d.Status == "new" {
+	if s.touch(d) || d.deleted || d.d.Status == "new" {
 		unprocessable(w, "Droplet already has a pending event.")
 		return
 	}
@@ -98,6 +106,7 @@ func (s *Server) dropletAction(w http.ResponseWriter, r *http.Request) {
 	}
 	a := s.newAction(d, req.Type)
 	a.effect = effect
+	a.fail = req.Type == "shutdown" && s.cfg.ShutdownFails
 	d.pending, d.d.Locked = a, true
 	writeJSON(w, http.StatusCreated, map[string]any{"action": a.a})
 }
@@ -112,8 +121,49 @@ func (s *Server) getAction(w http.ResponseWriter, raw string) {
 		return
 	}
 	a.polls++
-	if a.a.Type != "create" && a.polls > s.cfg.ActionPolls {
-		a.complete()
+	switch {
+	case a.a.Type == "create" && !a.fail && a.droplet != nil:
+		s.observe(a.droplet) // the create completes as the droplet becomes active
+	case a.polls > s.cfg.ActionPolls:
+		a.complete(s.cfg.LockAfter)
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"action": a.a})
+}
+
+func (s *Server) listDropletActions(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	d := s.dropletByID(r.PathValue("id"))
+	if d == nil {
+		s.mu.Unlock()
+		notFound(w)
+		return
+	}
+	var out []godo.Action
+	for _, a := range s.actions {
+		if a.droplet == d {
+			out = append(out, a.a)
+		}
+	}
+	s.mu.Unlock()
+	slices.SortFunc(out, func(x, y godo.Action) int { return y.ID - x.ID }) // newest first, as the API lists them
+	writePage(s, w, r, "actions", out)
+}
+
+// ActionTypes returns the types of the actions of the droplet with id, in
+// the order they were made, each with its status ("shutdown:errored").
+func (s *Server) ActionTypes(id int) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var as []godo.Action
+	for _, a := range s.actions {
+		if a.droplet != nil && a.droplet.d.ID == id {
+			as = append(as, a.a)
+		}
+	}
+	slices.SortFunc(as, func(x, y godo.Action) int { return x.ID - y.ID })
+	out := make([]string, len(as))
+	for i, a := range as {
+		out[i] = a.Type + ":" + a.Status
+	}
+	return out
 }

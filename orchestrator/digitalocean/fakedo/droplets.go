@@ -21,7 +21,10 @@ type droplet struct {
 	pub6         string
 	createAction int
 	pending      *action // a droplet action in progress
-	userData     string  // kept for tests; the API never shows it again
+	lockLeft     int     // requests that still find it locked after an action (Config.LockAfter)
+	dying        int     // looks left once deleted (Config.DeleteLinger); see look
+	deleted      bool
+	userData     string // kept for tests; the API never shows it again
 }
 
 var (
@@ -100,7 +103,9 @@ func (s *Server) createDroplet(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.droplets = append(s.droplets, d)
 	a := s.newAction(d, "create")
+	a.fail = slices.Contains(s.cfg.ErroredCreates, d.d.Name)
 	d.createAction = a.a.ID
+	d.pending, d.d.Locked = a, true
 	body := map[string]any{
 		"droplet": d.d,
 		"links": map[string]any{"actions": []godo.LinkAction{{
@@ -127,10 +132,22 @@ func (s *Server) newDroplet(req createRequest) (*droplet, string) {
 		return nil, "user_data is limited to 64 KiB"
 	case req.VPCUUID != "" && !uuidRE.MatchString(req.VPCUUID):
 		return nil, "vpc_uuid is not a valid UUID"
+	case req.VPCUUID != "" && s.vpcs[req.VPCUUID] == "":
+		return nil, "VPC not found"
+	case req.VPCUUID != "" && s.vpcs[req.VPCUUID] != req.Region:
+		return nil, "The VPC must be in the same region as the Droplet."
+	case !slices.Contains(s.sizeRegions(req.Size), req.Region):
+		return nil, "Size is not available in this region."
+	}
+	if len(s.droplets) >= s.cfg.DropletLimit {
+		return nil, "creating this/these droplet(s) will exceed your droplet limit"
 	}
 	img := s.imageFor(req.Image)
 	if img == nil || !slices.Contains(img.Regions, req.Region) {
 		return nil, "You specified an invalid image for Droplet creation."
+	}
+	if _, _, disk := sizeSpec(req.Size); img.MinDiskSize > disk {
+		return nil, "The image's minimum disk size is larger than the size's disk."
 	}
 	for _, k := range req.SSHKeys {
 		if !s.hasKey(k) {
@@ -209,7 +226,8 @@ func sizeSpec(slug string) (memMB, vcpus, diskGB int) {
 // seen "new" ActivateAfter times. Called with s.mu held.
 func (s *Server) observe(d *droplet) {
 	d.gets++
-	if d.d.Status != "new" || s.cfg.ActivateAfter == Never || d.gets <= s.cfg.ActivateAfter {
+	a := s.actions[d.createAction]
+	if d.d.Status != "new" || s.cfg.ActivateAfter == Never || d.gets <= s.cfg.ActivateAfter || (a != nil && a.fail) {
 		return
 	}
 	d.d.Status = "active"
@@ -220,8 +238,8 @@ func (s *Server) observe(d *droplet) {
 	if d.ipv6 {
 		d.d.Networks.V6 = []godo.NetworkV6{{IPAddress: d.pub6, Netmask: 64, Gateway: "2001:db8:1::1", Type: "public"}}
 	}
-	if a := s.actions[d.createAction]; a != nil {
-		a.complete()
+	if a != nil {
+		a.complete(s.cfg.LockAfter)
 	}
 }
 
@@ -249,64 +267,26 @@ func (s *Server) getDroplet(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	d := s.dropletByID(r.PathValue("id"))
-	if d == nil {
+	if d == nil || !s.look(d) {
 		notFound(w)
 		return
 	}
 	s.observe(d)
-	writeJSON(w, http.StatusOK, map[string]any{"droplet": d.d})
+	view := d.d
+	view.Locked = view.Locked || d.lockLeft > 0
+	s.touch(d)
+	writeJSON(w, http.StatusOK, map[string]any{"droplet": view})
 }
 
 func (s *Server) listDroplets(w http.ResponseWriter, r *http.Request) {
 	tag, name := r.URL.Query().Get("tag_name"), r.URL.Query().Get("name")
 	s.mu.Lock()
 	var out []godo.Droplet
-	for _, d := range s.droplets {
-		if (tag == "" || slices.Contains(d.d.Tags, tag)) && (name == "" || strings.EqualFold(name, d.d.Name)) {
+	for _, d := range slices.Clone(s.droplets) {
+		if (tag == "" || slices.Contains(d.d.Tags, tag)) && (name == "" || strings.EqualFold(name, d.d.Name)) && s.look(d) {
 			out = append(out, d.d)
 		}
 	}
 	s.mu.Unlock()
 	writePage(s, w, r, "droplets", out)
-}
-
-func (s *Server) deleteDroplet(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	d := s.dropletByID(r.PathValue("id"))
-	if d != nil {
-		s.droplets = slices.DeleteFunc(s.droplets, func(x *droplet) bool { return x == d })
-	}
-	s.mu.Unlock()
-	if d == nil {
-		notFound(w)
-		return
-	}
-	if s.cfg.OnDelete != nil {
-		s.cfg.OnDelete(&d.d)
-	}
-	w.WriteHeader(http.StatusNoContent)
-}
-
-func (s *Server) deleteDropletsByTag(w http.ResponseWriter, r *http.Request) {
-	tag := r.URL.Query().Get("tag_name")
-	if tag == "" {
-		unprocessable(w, "tag_name is required")
-		return
-	}
-	s.mu.Lock()
-	var gone []*droplet
-	s.droplets = slices.DeleteFunc(s.droplets, func(d *droplet) bool {
-		if slices.Contains(d.d.Tags, tag) {
-			gone = append(gone, d)
-			return true
-		}
-		return false
-	})
-	s.mu.Unlock()
-	for _, d := range gone {
-		if s.cfg.OnDelete != nil {
-			s.cfg.OnDelete(&d.d)
-		}
-	}
-	w.WriteHeader(http.StatusNoContent)
 }

@@ -54,6 +54,28 @@ func (s *Server) AddSnapshot(name string, regions ...string) int {
 	return img.ID
 }
 
+// AddImage adds a private image of type typ ("backup", "custom"), which,
+// like a snapshot, has no slug; it returns its ID.
+func (s *Server) AddImage(name, typ string, regions ...string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	img := &godo.Image{
+		ID: s.newID(), Name: name, Type: typ, Distribution: "Debian", Regions: regions,
+		MinDiskSize: 10, SizeGigaBytes: 1.2, Created: stamp(), Status: "available", Tags: []string{},
+	}
+	s.images = append(s.images, img)
+	return img.ID
+}
+
+// SetMinDiskSize sets the min_disk_size (GB) of the image with id.
+func (s *Server) SetMinDiskSize(id, gb int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if img := s.image(strconv.Itoa(id)); img != nil {
+		img.MinDiskSize = gb
+	}
+}
+
 // Snapshots returns every droplet snapshot as GET /v2/snapshots does.
 func (s *Server) Snapshots() []godo.Snapshot {
 	s.mu.Lock()
@@ -126,7 +148,7 @@ func (s *Server) listImages(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	var out []godo.Image
 	for _, img := range s.images {
-		private := img.Type == "snapshot"
+		private := !img.Public
 		if (q.Get("private") == "true" && !private) || (q.Get("type") == "distribution" && private) {
 			continue
 		}

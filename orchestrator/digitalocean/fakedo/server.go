@@ -37,6 +37,33 @@ type Config struct {
 	OnCreate func(d *godo.Droplet) (publicIPv4, privateIPv4 string)
 	// OnDelete, when set, is called for each deleted droplet.
 	OnDelete func(d *godo.Droplet)
+
+	// What the real API does and a kind fake would not.
+
+	// LockAfter keeps a droplet locked for this many requests about it
+	// (GETs, refused actions and deletes) after each of its actions
+	// completes, create included: actions and deletes meanwhile get 422
+	// "Droplet already has a pending event".
+	LockAfter int
+	// DeleteLinger makes deletes asynchronous: after the 204 the droplet is
+	// still served unchanged for DeleteLinger looks at it (GET or list),
+	// then DeleteLinger more in status "archive", then it is gone.
+	DeleteLinger int
+	// ShutdownFails makes every shutdown action end "errored" with the
+	// droplet still active, as when the OS ignores the ACPI request.
+	ShutdownFails bool
+	// ErroredCreates names droplets whose create action ends "errored"
+	// (the droplet stays "new" for ever), as when a hypervisor fails.
+	ErroredCreates []string
+	// DropletLimit is the account's droplet_limit; creates beyond it are
+	// refused. Default 25.
+	DropletLimit int
+	// SizeRegions says which regions offer a size (GET /v2/sizes); a size
+	// it does not list is offered in every region.
+	SizeRegions map[string][]string
+	// KeyListLimit, when > 0, answers GET /v2/account/keys with 429 after
+	// that many calls, as a per-endpoint limit stricter than the hourly one.
+	KeyListLimit int
 }
 
 // Server is the fake API. Its methods are safe for concurrent use.
@@ -58,6 +85,9 @@ type Server struct {
 	resetAt    time.Time
 	limitNext  int
 	limitWait  time.Duration
+	failNext   int // requests still to answer failCode
+	failCode   int
+	vpcs       map[string]string // VPC UUID -> region
 }
 
 // New starts a fake API; stop it with Close.
@@ -80,8 +110,11 @@ func New(cfg Config) *Server {
 	if cfg.RateLimit <= 0 {
 		cfg.RateLimit = 5000
 	}
+	if cfg.DropletLimit <= 0 {
+		cfg.DropletLimit = 25
+	}
 	s := &Server{
-		cfg: cfg, nextID: 1000, actions: map[int]*action{}, calls: map[string]int{}, snapSource: map[int]int{},
+		cfg: cfg, nextID: 1000, actions: map[int]*action{}, calls: map[string]int{}, snapSource: map[int]int{}, vpcs: map[string]string{},
 		remaining: cfg.RateLimit, resetAt: time.Now().Add(time.Hour).Truncate(time.Second),
 	}
 	for _, slug := range cfg.Images {
@@ -137,6 +170,14 @@ func (s *Server) LimitNext(n int, retryAfter time.Duration) {
 	s.limitNext, s.limitWait = n, retryAfter
 }
 
+// FailNext makes the next n requests fail with code (a 5xx), as during a
+// DigitalOcean incident.
+func (s *Server) FailNext(n, code int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failNext, s.failCode = n, code
+}
+
 func (s *Server) newID() int {
 	s.nextID++
 	return s.nextID
@@ -151,10 +192,18 @@ func (s *Server) routes() http.Handler {
 	s.keyRoutes(mux)
 	s.domainRoutes(mux)
 	s.imageRoutes(mux)
+	s.accountRoutes(mux)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
 		s.calls[r.Method+" "+r.URL.Path]++
 		limited := s.rateHeaders(w.Header())
+		failing := 0
+		if s.failNext > 0 {
+			s.failNext--
+			failing = s.failCode
+		}
+		keyLimited := s.cfg.KeyListLimit > 0 && r.Method == http.MethodGet && r.URL.Path == "/v2/account/keys" &&
+			s.calls[r.Method+" "+r.URL.Path] > s.cfg.KeyListLimit
 		s.mu.Unlock()
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
 		w.Header().Set("X-Request-Id", newRequestID())
@@ -163,6 +212,11 @@ func (s *Server) routes() http.Handler {
 			writeError(w, http.StatusUnauthorized, "unauthorized", "Unable to authenticate you")
 		case limited:
 			writeError(w, http.StatusTooManyRequests, "too_many_requests", "API Rate limit exceeded.")
+		case keyLimited:
+			w.Header().Set("Retry-After", "3600")
+			writeError(w, http.StatusTooManyRequests, "too_many_requests", "API Rate limit exceeded.")
+		case failing != 0:
+			writeError(w, failing, "server_error", "Server was unable to give you a response.")
 		default:
 			if _, pattern := mux.Handler(r); pattern == "" {
 				writeError(w, http.StatusNotFound, "not_found", "The resource you were accessing could not be found.")
