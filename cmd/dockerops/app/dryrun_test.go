@@ -2,6 +2,7 @@ package app
 
 import (
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -20,8 +21,12 @@ func TestDryRunListsInteractiveInstancesToo(t *testing.T) {
 	if res.code != exitOK {
 		t.Fatalf("exit %d\n%s", res.code, res.stderr)
 	}
-	for _, want := range []string{"create   demo-db-one", "create   demo-web-tty (interactive)"} {
-		if !strings.Contains(res.stdout, want) {
+	var lines []string
+	for _, l := range strings.Split(res.stdout, "\n") {
+		lines = append(lines, strings.Join(strings.Fields(l), " "))
+	}
+	for _, want := range []string{"create demo-db-one", "create demo-web-tty (interactive)"} {
+		if !slices.Contains(lines, want) {
 			t.Errorf("dry run printed:\n%s\nwant a line %q", res.stdout, want)
 		}
 	}

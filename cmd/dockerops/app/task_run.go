@@ -35,14 +35,7 @@ func runRun(ctx context.Context, s *session, a Args) error {
 			return err
 		}
 	}
-	var detached, attached []project.Instance
-	for _, in := range instances {
-		if in.Interactive {
-			attached = append(attached, in)
-		} else {
-			detached = append(detached, in)
-		}
-	}
+	detached, attached := splitInteractive(instances)
 	known := map[string]bool{}
 	if a.flag("remove_orphans") {
 		all, err := p.Resolve(project.Selection{Target: "all"}, project.Overrides{})
@@ -64,9 +57,29 @@ func runRun(ctx context.Context, s *session, a Args) error {
 			return err
 		}
 	}
+	return s.runAttachedAll(ctx, o, attached, a, func(project.Instance) string { return "interactive" })
+}
+
+// runAttached runs an interactive instance with the terminal attached.
+// splitInteractive separates the instances that run attached to the
+// terminal from the others.
+func splitInteractive(instances []project.Instance) (detached, attached []project.Instance) {
+	for _, in := range instances {
+		if in.Interactive {
+			attached = append(attached, in)
+		} else {
+			detached = append(detached, in)
+		}
+	}
+	return detached, attached
+}
+
+// runAttachedAll runs the interactive instances one after the other, or
+// with dry_run lists them, each with what note says of it.
+func (s *session) runAttachedAll(ctx context.Context, o *orchestrator.Orchestrator, attached []project.Instance, a Args, note func(project.Instance) string) error {
 	for _, in := range attached {
 		if a.flag("dry_run") {
-			fmt.Fprintf(s.env.Stdout, "%-8s %s (interactive)\n", orchestrator.Create, in.Name)
+			fmt.Fprintf(s.env.Stdout, "%-8s %-31s (%s)\n", orchestrator.Create, in.Name, note(in))
 			continue
 		}
 		if err := s.runAttached(ctx, o, in); err != nil {
@@ -76,7 +89,6 @@ func runRun(ctx context.Context, s *session, a Args) error {
 	return nil
 }
 
-// runAttached runs an interactive instance with the terminal attached.
 func (s *session) runAttached(ctx context.Context, o *orchestrator.Orchestrator, in project.Instance) error {
 	if !isTerminal(s.env.Stdin) {
 		fmt.Fprintf(s.env.Stderr, "%s: standard input is not a terminal, its shell reads the commands piped in\n", in.Name)

@@ -85,14 +85,7 @@ func runSwarmRun(ctx context.Context, s *session, a Args) error {
 	if err != nil {
 		return err
 	}
-	var detached, attached []project.Instance
-	for _, in := range instances {
-		if in.Interactive {
-			attached = append(attached, in)
-		} else {
-			detached = append(detached, in)
-		}
-	}
+	detached, attached := splitInteractive(instances)
 	// Refused before any image moves: an interactive instance no node runs.
 	nodes := map[string]orchestrator.Target{}
 	for _, in := range attached {
@@ -118,16 +111,7 @@ func runSwarmRun(ctx context.Context, s *session, a Args) error {
 			return err
 		}
 	}
-	for _, in := range attached {
-		if a.flag("dry_run") {
-			fmt.Fprintf(s.env.Stdout, "%-8s %-31s (interactive, on %s)\n", orchestrator.Create, in.Name, nodes[in.Name].Host)
-			continue
-		}
-		if err := s.runAttached(ctx, o, in); err != nil {
-			return err
-		}
-	}
-	return nil
+	return s.runAttachedAll(ctx, o, attached, a, func(in project.Instance) string { return "interactive, on " + nodes[in.Name].Host })
 }
 
 // imagesToSwarm gives every node the same image ID for each of the
