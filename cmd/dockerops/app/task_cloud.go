@@ -96,6 +96,9 @@ func runProvision(ctx context.Context, s *session, a Args) error {
 	if err := digitalocean.WriteInventory(inventoryPath(p), all); err != nil {
 		return err
 	}
+	if w := all.PrivateNetworkWarning(); w != "" {
+		fmt.Fprintln(progress, w)
+	}
 	if req.Wait == nil {
 		fmt.Fprintln(progress, "swarm: not formed with wait=False (Docker may not answer yet): run provision again to form it")
 	} else if err := s.formSwarm(ctx, p, hosts, all, key.Signer, progress); err != nil {
@@ -238,25 +241,32 @@ func runSnapshot(ctx context.Context, s *session, a Args) error {
 // hostAddresses finds a host's public and private IPv4 in inventory.json,
 // rebuilding it from the account when the host is not recorded there.
 func (s *session) hostAddresses(ctx context.Context, p *project.Project, host string) (public, private string, err error) {
+	entry, err := s.hostEntry(ctx, p, host)
+	return entry.Public.IPv4, entry.Private.IPv4, err
+}
+
+// hostEntry is a host's entry of inventory.json, rebuilt from the account
+// when the host is not recorded there.
+func (s *session) hostEntry(ctx context.Context, p *project.Project, host string) (digitalocean.InventoryHost, error) {
 	inv, err := digitalocean.ReadInventory(inventoryPath(p))
 	if entry, ok := inv[host]; err == nil && ok && entry.Public.IPv4 != "" {
-		return entry.Public.IPv4, entry.Private.IPv4, nil
+		return entry, nil
 	}
 	client, err := digitalocean.ClientFromEnv(s.env.Getenv, p.HostConf, s.log)
 	if err != nil {
-		return "", "", fmt.Errorf("host %s is not in inventory.json, and the account cannot be asked: %w", host, err)
+		return digitalocean.InventoryHost{}, fmt.Errorf("host %s is not in inventory.json, and the account cannot be asked: %w", host, err)
 	}
 	if inv, err = digitalocean.RebuildInventory(ctx, client, p.Name); err != nil {
-		return "", "", err
+		return digitalocean.InventoryHost{}, err
 	}
 	if err := digitalocean.WriteInventory(inventoryPath(p), inv); err != nil {
-		return "", "", err
+		return digitalocean.InventoryHost{}, err
 	}
 	entry, ok := inv[host]
 	if !ok || entry.Public.IPv4 == "" {
-		return "", "", fmt.Errorf("host %s has no droplet; run `dockerops provision:%s` first", host, host)
+		return digitalocean.InventoryHost{}, fmt.Errorf("host %s has no droplet; run `dockerops provision:%s` first", host, host)
 	}
-	return entry.Public.IPv4, entry.Private.IPv4, nil
+	return entry, nil
 }
 
 // remoteEngineOptions reach a droplet's Docker socket through SSH as root,
