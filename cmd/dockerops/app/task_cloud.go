@@ -19,8 +19,8 @@ import (
 	"github.com/dockerops/dockerops/project"
 )
 
-// dockerWait bounds provision's wait for Docker to answer on a new droplet
-// (cloud-init installs it after the droplet becomes active).
+// dockerWait bounds provision's wait for a new droplet to be ready
+// (cloud-init installs Docker after the droplet becomes active).
 const dockerWait = 10 * time.Minute
 
 func (s *session) cloud(conf string) (*project.Project, *digitalocean.Hosts, *godo.Client, error) {
@@ -75,9 +75,10 @@ func runProvision(ctx context.Context, s *session, a Args) error {
 		req.ConfirmDelete = func(q string) bool { return s.confirm(q) == nil }
 	}
 	if b := a.boolPtr("wait"); b == nil || *b {
-		req.Wait = func(ctx context.Context, host, ip string) error {
-			return s.waitForDocker(ctx, p, key.Signer, host, ip)
+		req.Run = func(ctx context.Context, _, ip, command string) (string, int, error) {
+			return s.runOnDroplet(ctx, p, key.Signer, ip, command)
 		}
+		req.ReadyTimeout = dockerWait
 	}
 	inv, err := digitalocean.Provision(ctx, client, req)
 	if err != nil {
@@ -99,7 +100,7 @@ func runProvision(ctx context.Context, s *session, a Args) error {
 	if w := all.PrivateNetworkWarning(); w != "" {
 		fmt.Fprintln(progress, w)
 	}
-	if req.Wait == nil {
+	if req.Run == nil {
 		fmt.Fprintln(progress, "swarm: not formed with wait=False (Docker may not answer yet): run provision again to form it")
 	} else if err := s.formSwarm(ctx, p, hosts, all, key.Signer, progress); err != nil {
 		return err
@@ -107,30 +108,16 @@ func runProvision(ctx context.Context, s *session, a Args) error {
 	return printInventory(s, inv)
 }
 
-// waitForDocker polls until the droplet's Docker engine answers through SSH.
-func (s *session) waitForDocker(ctx context.Context, p *project.Project, signer ssh.Signer, host, ip string) error {
-	ctx, cancel := context.WithTimeout(ctx, dockerWait)
-	defer cancel()
-	var last error
-	for {
-		e, err := dockerengine.New(ctx, dockerengine.Options{Host: "ssh://root@" + ip, SSHSigners: []ssh.Signer{signer}, KnownHostsFile: knownHostsPath(p), Log: s.log})
-		if err == nil {
-			_, err = e.Ping(ctx)
-			e.Close()
-			if err == nil {
-				return nil
-			}
-		}
-		if errors.Is(err, dockerengine.ErrHostKeyChanged) {
-			return fmt.Errorf("%s: %w", host, err) // waiting cannot fix that
-		}
-		last = err
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("%s: Docker did not answer over SSH at %s within %s: %v", host, ip, dockerWait, last)
-		case <-time.After(2 * time.Second):
-		}
+// runOnDroplet runs a shell command as root on the droplet at ip over SSH,
+// with the project key and known_hosts. Failing to connect (sshd not up
+// yet) wraps digitalocean.ErrNotAnswering so provision tries again; a
+// changed host key does not, as waiting cannot fix it.
+func (s *session) runOnDroplet(ctx context.Context, p *project.Project, signer ssh.Signer, ip, command string) (string, int, error) {
+	out, status, err := dockerengine.RunSSH(ctx, dockerengine.Options{Host: "ssh://root@" + ip, SSHSigners: []ssh.Signer{signer}, KnownHostsFile: knownHostsPath(p), Log: s.log}, command)
+	if err != nil && ctx.Err() == nil && !errors.Is(err, dockerengine.ErrHostKeyChanged) {
+		err = fmt.Errorf("%w: %w", digitalocean.ErrNotAnswering, err)
 	}
+	return out, status, err
 }
 
 func printInventory(s *session, inv digitalocean.Inventory) error {
