@@ -54,7 +54,9 @@ func (pl Placement) hostFor(group string) (string, bool) {
 // environment or host.conf already gives one. Only published ports answer on
 // another host's address, so a link to a target there that publishes none is
 // an error (every such link is named): Swarm mode (hosts=all) is what joins
-// hosts on one network.
+// hosts on one network. An error of address (say, the two hosts share no
+// private network) is reported for the link, naming both instances and
+// both hosts.
 func (pl Placement) OnHost(host string, selected, all []project.Instance, address func(host string) (string, error)) ([]project.Instance, error) {
 	var out []project.Instance
 	var errs []error
@@ -81,7 +83,8 @@ func (pl Placement) OnHost(host string, selected, all []project.Instance, addres
 			}
 			addr, err := address(other)
 			if err != nil {
-				return nil, err
+				errs = append(errs, fmt.Errorf("%s on host %s: link %s to %s on host %s: %w", in.Name, host, l.Name, target.Name, other, err))
+				continue
 			}
 			in.Env = maps.Clone(in.Env)
 			in.Env[key] = addr

@@ -2,7 +2,6 @@ package digitalocean
 
 import (
 	"context"
-	"errors"
 	"regexp"
 	"strconv"
 	"strings"
@@ -151,32 +150,6 @@ func TestProvisionRateLimited(t *testing.T) {
 	}
 	if len(sl.waits) != 2+rateLimitRetries {
 		t.Errorf("%d waits, want %d retries after the first two", len(sl.waits), rateLimitRetries)
-	}
-}
-
-func TestProvisionWaitsForDocker(t *testing.T) {
-	_, c, _ := newFake(t, fakedo.Config{})
-	req := request(t, hosts(t, twoHosts))
-	seen := make(chan string, 2)
-	req.Wait = func(ctx context.Context, host, ip string) error {
-		seen <- host + "=" + ip
-		if host == "db" {
-			return errors.New("ssh: connection refused")
-		}
-		return nil
-	}
-	_, err := Provision(context.Background(), c, req)
-	close(seen)
-	var got []string
-	for s := range seen {
-		got = append(got, s)
-	}
-	if len(got) != 2 {
-		t.Errorf("Wait called for %q, want both hosts", got)
-	}
-	want := `host "db": Docker does not answer over SSH at 203.0.113.3: ssh: connection refused`
-	if err == nil || err.Error() != want {
-		t.Errorf("error %q, want %q", err, want)
 	}
 }
 

@@ -16,11 +16,15 @@ type Inventory map[string]InventoryHost
 
 // InventoryHost is one host of the inventory.
 type InventoryHost struct {
-	Names   []string   `json:"names"` // DNS names, sorted
-	Region  string     `json:"region"`
-	Size    string     `json:"size"`
-	Image   string     `json:"image"` // slug, or the snapshot's name
-	Backups bool       `json:"backups"`
+	Names   []string `json:"names"` // DNS names, sorted
+	Region  string   `json:"region"`
+	Size    string   `json:"size"`
+	Image   string   `json:"image"` // slug, or the snapshot's name
+	Backups bool     `json:"backups"`
+	// VPC is the droplet's vpc_uuid: private addresses reach only the
+	// droplets of the same VPC. "" in an inventory written before it was
+	// recorded (see SameVPC).
+	VPC     string     `json:"vpc_uuid,omitempty"`
 	Private Interfaces `json:"private_network_interfaces"`
 	Public  Interfaces `json:"public_network_interfaces"`
 }
@@ -38,7 +42,7 @@ func inventoryHost(d *godo.Droplet, names []string) InventoryHost {
 	if names == nil {
 		names = []string{}
 	}
-	h := InventoryHost{Names: names, Size: d.SizeSlug, Backups: slices.Contains(d.Features, "backups")}
+	h := InventoryHost{Names: names, Size: d.SizeSlug, Backups: slices.Contains(d.Features, "backups"), VPC: d.VPCUUID}
 	if d.Region != nil {
 		h.Region = d.Region.Slug
 	}

@@ -16,6 +16,7 @@ import (
 const (
 	DefaultPollInterval = 5 * time.Second
 	DefaultTimeout      = 10 * time.Minute
+	DefaultReadyTimeout = 10 * time.Minute
 )
 
 // ProvisionRequest is what Provision makes.
@@ -25,15 +26,20 @@ type ProvisionRequest struct {
 	PublicKey string // the project's public SSH key, an authorized_keys line
 	// Progress receives one line per event (stderr); nil discards them.
 	Progress io.Writer
-	// Wait, when set, returns once Docker answers on the host over SSH at
-	// ip (its public IPv4); it runs for every host at once. nil skips the
-	// wait (wait=False).
-	Wait func(ctx context.Context, host, ip string) error
+	// Run, when set, runs a shell command on host over SSH at ip (its
+	// public IPv4); provision then waits, for every host at once, until the
+	// host is ready: cloud-init done, Docker answering, a container of
+	// ReadyImage starting. On a droplet made by an earlier run, a failed
+	// install is repaired over SSH instead. nil skips the wait (wait=False).
+	Run func(ctx context.Context, host, ip, command string) (output string, status int, err error)
+	// ReadyTimeout bounds the wait for a host to be ready; 0 =
+	// DefaultReadyTimeout.
+	ReadyTimeout time.Duration
 	// PollInterval is the pause between two looks at a droplet that is not
 	// active yet; 0 = DefaultPollInterval.
 	PollInterval time.Duration
 	// Timeout bounds the wait for droplets to become active; 0 =
-	// DefaultTimeout. Wait is bounded by ctx only.
+	// DefaultTimeout.
 	Timeout time.Duration
 	// ConfirmDelete is asked whether to delete a droplet whose create
 	// action errored (it never becomes active), so that the next run makes
@@ -55,7 +61,7 @@ type state struct {
 	client *godo.Client
 	req    ProvisionRequest
 
-	mu  sync.Mutex // guards out: Wait runs concurrently
+	mu  sync.Mutex // guards out: the hosts are awaited concurrently
 	out io.Writer
 
 	fingerprint string                             // of req.PublicKey
@@ -63,6 +69,7 @@ type state struct {
 	images      map[string]godo.DropletCreateImage // host -> image to create it from
 	snapshot    map[string]bool                    // host -> image is a snapshot (Docker already in)
 	droplets    map[string]*godo.Droplet           // host -> its droplet
+	created     map[string]bool                    // host -> its droplet was created by this run
 	creates     map[string]int                     // host -> the create action of its droplet, when known
 	imageFits   map[string]imageFit                // host -> where its image can go
 	zoneOf      map[string]string                  // DNS name -> account domain
@@ -83,9 +90,9 @@ func (st *state) say(format string, args ...any) {
 // Provision makes the hosts exist, idempotently, in cloudmaker's order:
 // preflight checks that change nothing (fail before creating anything), the
 // SSH key, the droplets (with Docker), their DNS records, then waits for
-// Docker. Droplets and records that already exist are left alone, so a
-// re-run after any failure finishes the job. It returns the inventory of
-// req.Hosts.
+// the hosts to be ready (ProvisionRequest.Run). Droplets and records that
+// already exist are left alone, so a re-run after any failure finishes the
+// job. It returns the inventory of req.Hosts.
 func Provision(ctx context.Context, client *godo.Client, req ProvisionRequest) (Inventory, error) {
 	if req.Progress == nil {
 		req.Progress = io.Discard
@@ -96,6 +103,9 @@ func Provision(ctx context.Context, client *godo.Client, req ProvisionRequest) (
 	if req.Timeout <= 0 {
 		req.Timeout = DefaultTimeout
 	}
+	if req.ReadyTimeout <= 0 {
+		req.ReadyTimeout = DefaultReadyTimeout
+	}
 	if err := checkProject(req.Project); err != nil {
 		return nil, err
 	}
@@ -105,7 +115,7 @@ func Provision(ctx context.Context, client *godo.Client, req ProvisionRequest) (
 	st := &state{
 		client: client, req: req, out: req.Progress,
 		images: map[string]godo.DropletCreateImage{}, snapshot: map[string]bool{},
-		droplets: map[string]*godo.Droplet{}, creates: map[string]int{}, imageFits: map[string]imageFit{},
+		droplets: map[string]*godo.Droplet{}, created: map[string]bool{}, creates: map[string]int{}, imageFits: map[string]imageFit{},
 		zoneOf: map[string]string{}, records: map[string][]godo.DomainRecord{},
 	}
 	steps := []step{&preflight{}, &uploadKey{}, &createDroplets{}, &awaitActive{}, &publishDNS{}, &awaitDocker{}}

@@ -5,14 +5,19 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 )
 
-// awaitDocker runs the request's Wait (Docker answers over SSH) for every
-// host at once: cloud-init installs Docker on all of them in parallel.
+// readyPoll is the longest pause between two tries of a host that is not
+// ready yet.
+const readyPoll = 2 * time.Second
+
+// awaitDocker waits until every host is ready (see ready), all at once:
+// cloud-init installs Docker on all of them in parallel.
 type awaitDocker struct{}
 
 func (awaitDocker) Run(ctx context.Context, st *state) error {
-	if st.req.Wait == nil {
+	if st.req.Run == nil {
 		return nil
 	}
 	var (
@@ -20,23 +25,38 @@ func (awaitDocker) Run(ctx context.Context, st *state) error {
 		mu   sync.Mutex
 		errs []error
 	)
+	fail := func(err error) {
+		mu.Lock()
+		errs = append(errs, err)
+		mu.Unlock()
+	}
 	for _, h := range st.req.Hosts {
 		ip, _, _ := addresses(st.droplets[h.Name])
 		if ip == "" {
-			mu.Lock()
-			errs = append(errs, fmt.Errorf("host %q: droplet %s has no public IPv4 to reach Docker on", h.Name, st.droplets[h.Name].Name))
-			mu.Unlock()
+			fail(fmt.Errorf("host %q: droplet %s has no public IPv4 to reach Docker on", h.Name, st.droplets[h.Name].Name))
 			continue
 		}
 		wg.Go(func() {
-			st.say("%s: waiting for Docker over SSH at %s", h.Name, ip)
-			if err := st.req.Wait(ctx, h.Name, ip); err != nil {
-				mu.Lock()
-				errs = append(errs, fmt.Errorf("host %q: Docker does not answer over SSH at %s: %w", h.Name, ip, err))
-				mu.Unlock()
-				return
+			ctx, cancel := context.WithTimeout(ctx, st.req.ReadyTimeout)
+			defer cancel()
+			r := &ready{
+				host: h.Name, repair: !st.created[h.Name], poll: min(st.req.PollInterval, readyPoll), say: st.say,
+				run: func(ctx context.Context, command string) (string, int, error) {
+					return st.req.Run(ctx, h.Name, ip, command)
+				},
 			}
-			st.say("%s: Docker answers", h.Name)
+			st.say("%s: waiting over SSH at %s for cloud-init and Docker", h.Name, ip)
+			err := r.wait(ctx)
+			switch {
+			case errors.Is(err, context.DeadlineExceeded) && ctx.Err() != nil:
+				fail(fmt.Errorf("host %q: not ready over SSH at %s within %s: %w", h.Name, ip, st.req.ReadyTimeout, err))
+			case err != nil && !errors.As(err, new(*notReady)):
+				fail(fmt.Errorf("host %q: Docker does not answer over SSH at %s: %w", h.Name, ip, err))
+			case err != nil:
+				fail(err)
+			default:
+				st.say("%s: ready", h.Name)
+			}
 		})
 	}
 	wg.Wait()

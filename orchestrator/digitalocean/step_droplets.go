@@ -36,6 +36,7 @@ func (createDroplets) Run(ctx context.Context, st *state) error {
 			return explain(err, fmt.Sprintf("host %q: create droplet %s", h.Name, name))
 		}
 		st.droplets[h.Name] = d
+		st.created[h.Name] = true
 		// The 202 only accepts the create; its action says whether it works.
 		if resp != nil && resp.Links != nil {
 			for _, a := range resp.Links.Actions {

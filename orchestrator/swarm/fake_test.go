@@ -24,6 +24,10 @@ type fakeNet struct {
 	writes   []string // every call that changed something
 	// drainPolls is how many looks at a drained node's tasks still see them.
 	drainPolls int
+	// finishAfter, when set, is how many looks (Local) at a pending node go
+	// by before its join, retried in the background as Docker does, goes
+	// through once the manager is reachable; 0 = it stays pending.
+	finishAfter int
 }
 
 type fakeCluster struct {
@@ -47,6 +51,10 @@ type fakeEngine struct {
 	cluster string
 	down    bool   // the engine does not answer
 	errMsg  string // why the state is StateError
+	// pending is the join a pending node goes on trying; looks counts the
+	// looks at it since.
+	pending      struct{ remote, token string }
+	pendingLooks int
 }
 
 func newFakeNet() *fakeNet {
@@ -104,6 +112,11 @@ func (e *fakeEngine) Local(ctx context.Context) (Local, error) {
 		return Local{}, err
 	}
 	defer e.net.mu.Unlock()
+	if e.state == StatePending && e.net.finishAfter > 0 {
+		if e.pendingLooks++; e.pendingLooks >= e.net.finishAfter {
+			e.finishJoin()
+		}
+	}
 	l := Local{State: e.state, NodeID: e.nodeID, Error: e.errMsg}
 	if n := e.self(); n != nil && n.node.Spec.Role == RoleManager {
 		l.Manager, l.ClusterID = true, e.cluster
@@ -160,7 +173,8 @@ func (e *fakeEngine) Join(ctx context.Context, addr, remote, token string) error
 	}
 	m := e.net.engines[host]
 	if m == nil || m.down || e.net.blocked[host] {
-		e.state = StatePending
+		e.state, e.pendingLooks = StatePending, 0
+		e.pending.remote, e.pending.token = host, token
 		return errors.New("Timeout was reached before node joined. The attempt to join the swarm will continue in the background. Use the \"docker info\" command to see the current swarm status of your node.")
 	}
 	c, err := m.manager()
@@ -178,6 +192,25 @@ func (e *fakeEngine) Join(ctx context.Context, addr, remote, token string) error
 	e.add(c, role)
 	e.net.wrote("join %s %s", addr, role)
 	return nil
+}
+
+// finishJoin completes a pending node's join when its manager answers now.
+// Called with e.net.mu held.
+func (e *fakeEngine) finishJoin() {
+	m := e.net.engines[e.pending.remote]
+	if m == nil || m.down || e.net.blocked[e.pending.remote] {
+		return
+	}
+	c, err := m.manager()
+	if err != nil {
+		return
+	}
+	role := RoleWorker
+	if e.pending.token == c.mgrTok {
+		role = RoleManager
+	}
+	e.add(c, role)
+	e.net.wrote("background join %s %s", e.addr, role)
 }
 
 func (e *fakeEngine) Leave(ctx context.Context, force bool) error {

@@ -238,8 +238,51 @@ func joinAll(ctx context.Context, v *view, o Options) error {
 	return v.refresh(ctx)
 }
 
+// pendingLooks is how many times a pending node is looked at before its
+// join counts as stuck.
+const pendingLooks = 10
+
+// settle waits a moment for a pending node: an earlier join that goes on in
+// the background may be about to succeed (a port unblocked since), and
+// leaving then would take a fresh manager out of the swarm without
+// demoting it, which can cost the swarm its quorum.
+func settle(ctx context.Context, h Host, o Options) (Local, error) {
+	for look := 1; ; look++ {
+		l, err := h.Engine.Local(ctx)
+		if err != nil {
+			return Local{}, fmt.Errorf("host %s: %w", h.Name, err)
+		}
+		if l.State != StatePending || look == pendingLooks {
+			return l, nil
+		}
+		select {
+		case <-ctx.Done():
+			return Local{}, ctx.Err()
+		case <-time.After(o.Poll):
+		}
+	}
+}
+
 func join(ctx context.Context, v *view, h Host, o Options) error {
-	switch l := v.local[h.Name]; l.State {
+	l := v.local[h.Name]
+	if l.State == StatePending {
+		var err error
+		if l, err = settle(ctx, h, o); err != nil {
+			return err
+		}
+		if l.State == StateActive {
+			v.local[h.Name] = l
+			if err := v.refresh(ctx); err != nil {
+				return err
+			}
+			if v.member(h.Name) {
+				o.say(h.Name, "an earlier join finished")
+				return nil
+			}
+			return foreign(h, "", o.Project)
+		}
+	}
+	switch l.State {
 	case StateInactive:
 	case StatePending, StateError:
 		// A node pending or in error is in no swarm: it is an earlier
@@ -265,7 +308,7 @@ func join(ctx context.Context, v *view, h Host, o Options) error {
 		return fmt.Errorf("host %s: join the swarm at %s as a %s: %w (are TCP port %s, TCP and UDP 7946 and UDP 4789 open between the hosts' private addresses?)",
 			h.Name, remote, role, redact(err, c.WorkerToken, c.ManagerToken), Port)
 	}
-	l, err := h.Engine.Local(ctx)
+	l, err = h.Engine.Local(ctx)
 	if err != nil {
 		return fmt.Errorf("host %s: %w", h.Name, err)
 	}

@@ -252,6 +252,31 @@ func TestFormBlockedPortThenFixed(t *testing.T) {
 	}
 }
 
+// A join that timed out goes on in the background and may go through by
+// the next Form: the node is then left in the swarm, not taken out of it
+// (which, for a manager, can cost the swarm its quorum) and joined again.
+func TestFormPendingJoinThatFinishes(t *testing.T) {
+	r := newRig(t, "a b", "a b", nil)
+	r.net.blocked["10.0.0.1"] = true
+	if err := r.form(); err == nil {
+		t.Fatal("Form with 2377 blocked succeeded")
+	}
+	r.net.blocked["10.0.0.1"] = false
+	r.net.finishAfter = 3
+	r.mustForm()
+	for _, w := range r.net.writes {
+		if strings.HasPrefix(w, "leave ") {
+			t.Errorf("b left the swarm its earlier join was finishing: %q", r.net.writes)
+		}
+	}
+	if n := r.nodes(); len(n) != 2 || n["b"].Spec.Role != RoleManager {
+		t.Errorf("nodes %v, want a and b, both managers", n)
+	}
+	if !strings.Contains(r.out.String(), "an earlier join finished") {
+		t.Errorf("progress does not say b's join finished:\n%s", r.out.String())
+	}
+}
+
 func TestFormWithoutManagerHost(t *testing.T) {
 	r := newRig(t, "a b", "", nil)
 	if err := r.form(); err == nil || !strings.Contains(err.Error(), "none of the hosts is a manager") {

@@ -27,6 +27,9 @@ type cloudProject struct {
 
 	mu   sync.Mutex
 	sims map[string]*dropletsim.Droplet // by droplet name
+	// started, when set, is called with every simulated droplet once it
+	// runs, before the fake answers the create.
+	started func(*dropletsim.Droplet) error
 }
 
 func newCloudProject(t *testing.T) *cloudProject {
@@ -68,6 +71,11 @@ func (c *cloudProject) startDroplet(d *godo.Droplet) (string, string) {
 	c.mu.Lock()
 	c.sims[d.Name] = sim
 	c.mu.Unlock()
+	if c.started != nil {
+		if err := c.started(sim); err != nil {
+			c.t.Errorf("simulated droplet %s: %v", d.Name, err)
+		}
+	}
 	return sim.IP, sim.IP
 }
 

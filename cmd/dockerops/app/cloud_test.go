@@ -171,6 +171,7 @@ type inventoryHost struct {
 	Size    string            `json:"size"`
 	Image   string            `json:"image"`
 	Backups *bool             `json:"backups"`
+	VPC     string            `json:"vpc_uuid"`
 	Private map[string]string `json:"private_network_interfaces"`
 	Public  map[string]string `json:"public_network_interfaces"`
 }
@@ -346,4 +347,40 @@ func TestCloudDropletLimitCreatesNothing(t *testing.T) {
 	if got := c.creates(); got["droplets"]+got["keys"]+got["records"] != 0 {
 		t.Errorf("provision over the droplet limit made %v", got)
 	}
+}
+
+// Hosts in two regions are in two VPCs: provision says they cannot reach
+// each other privately and how to fix it, and goes on; in one region it
+// says nothing of the sort. inventory.json records each host's VPC.
+func TestProvisionWarnsOfHostsInDifferentVPCs(t *testing.T) {
+	t.Parallel()
+	c := newCloudAPI(t, fakedo.Config{})
+	c.setRegion("nyc1")
+	code, _, stderr := c.run("provision,wait=False")
+	if code != 0 {
+		t.Fatalf("provision,wait=False: exit %d\n%s", code, stderr)
+	}
+	i := strings.Index(stderr, "cannot reach each other on their private addresses")
+	if i < 0 {
+		t.Fatalf("no warning about the two VPCs:\n%s", stderr)
+	}
+	line := stderr[strings.LastIndex(stderr[:i], "\n")+1:]
+	line = line[:strings.Index(line, "\n")]
+	for _, want := range []string{"web1 (VPC ", "in fra1)", "db1 (VPC ", "in nyc1)", "same region", "vpc_uuid in hosts.conf"} {
+		if !strings.Contains(line, want) {
+			t.Errorf("the warning does not say %q: %s", want, line)
+		}
+	}
+	inv := c.inventory()
+	if inv["web1"].VPC == "" || inv["web1"].VPC == inv["db1"].VPC {
+		t.Errorf("inventory.json VPCs: web1 %q, db1 %q", inv["web1"].VPC, inv["db1"].VPC)
+	}
+	c.must("destroy:all,force=True")
+
+	c.setRegion("fra1")
+	code, _, stderr = c.run("provision,wait=False")
+	if code != 0 || strings.Contains(stderr, "private addresses") {
+		t.Errorf("hosts of one region: exit %d\n%s", code, stderr)
+	}
+	c.must("destroy:all,force=True")
 }

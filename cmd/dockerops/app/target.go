@@ -62,7 +62,8 @@ func placement(hosts *digitalocean.Hosts) orchestrator.Placement {
 }
 
 // onHost narrows instances to those a host runs, with links to instances of
-// other hosts pointed at those hosts' private addresses.
+// other hosts pointed at those hosts' private addresses; a link to a host in
+// another VPC is refused (digitalocean.Inventory.LinkAddress).
 func (s *session) onHost(ctx context.Context, p *project.Project, host string, instances []project.Instance) ([]project.Instance, error) {
 	hosts, err := digitalocean.LoadHosts(p.Dir, p.AppsDir)
 	if err != nil {
@@ -76,10 +77,14 @@ func (s *session) onHost(ctx context.Context, p *project.Project, host string, i
 		return nil, err
 	}
 	return placement(hosts).OnHost(host, instances, all, func(other string) (string, error) {
-		public, private, err := s.hostAddresses(ctx, p, other)
-		if private == "" {
-			private = public
+		inv := digitalocean.Inventory{}
+		for _, h := range []string{host, other} {
+			entry, err := s.hostEntry(ctx, p, h)
+			if err != nil {
+				return "", err
+			}
+			inv[h] = entry
 		}
-		return private, err
+		return inv.LinkAddress(host, other)
 	})
 }

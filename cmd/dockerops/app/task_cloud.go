@@ -19,8 +19,8 @@ import (
 	"github.com/dockerops/dockerops/project"
 )
 
-// dockerWait bounds provision's wait for Docker to answer on a new droplet
-// (cloud-init installs it after the droplet becomes active).
+// dockerWait bounds provision's wait for a new droplet to be ready
+// (cloud-init installs Docker after the droplet becomes active).
 const dockerWait = 10 * time.Minute
 
 func (s *session) cloud(conf string) (*project.Project, *digitalocean.Hosts, *godo.Client, error) {
@@ -75,9 +75,10 @@ func runProvision(ctx context.Context, s *session, a Args) error {
 		req.ConfirmDelete = func(q string) bool { return s.confirm(q) == nil }
 	}
 	if b := a.boolPtr("wait"); b == nil || *b {
-		req.Wait = func(ctx context.Context, host, ip string) error {
-			return s.waitForDocker(ctx, p, key.Signer, host, ip)
+		req.Run = func(ctx context.Context, _, ip, command string) (string, int, error) {
+			return s.runOnDroplet(ctx, p, key.Signer, ip, command)
 		}
+		req.ReadyTimeout = dockerWait
 	}
 	inv, err := digitalocean.Provision(ctx, client, req)
 	if err != nil {
@@ -96,7 +97,10 @@ func runProvision(ctx context.Context, s *session, a Args) error {
 	if err := digitalocean.WriteInventory(inventoryPath(p), all); err != nil {
 		return err
 	}
-	if req.Wait == nil {
+	if w := all.PrivateNetworkWarning(); w != "" {
+		fmt.Fprintln(progress, w)
+	}
+	if req.Run == nil {
 		fmt.Fprintln(progress, "swarm: not formed with wait=False (Docker may not answer yet): run provision again to form it")
 	} else if err := s.formSwarm(ctx, p, hosts, all, key.Signer, progress); err != nil {
 		return err
@@ -104,30 +108,16 @@ func runProvision(ctx context.Context, s *session, a Args) error {
 	return printInventory(s, inv)
 }
 
-// waitForDocker polls until the droplet's Docker engine answers through SSH.
-func (s *session) waitForDocker(ctx context.Context, p *project.Project, signer ssh.Signer, host, ip string) error {
-	ctx, cancel := context.WithTimeout(ctx, dockerWait)
-	defer cancel()
-	var last error
-	for {
-		e, err := dockerengine.New(ctx, dockerengine.Options{Host: "ssh://root@" + ip, SSHSigners: []ssh.Signer{signer}, KnownHostsFile: knownHostsPath(p), Log: s.log})
-		if err == nil {
-			_, err = e.Ping(ctx)
-			e.Close()
-			if err == nil {
-				return nil
-			}
-		}
-		if errors.Is(err, dockerengine.ErrHostKeyChanged) {
-			return fmt.Errorf("%s: %w", host, err) // waiting cannot fix that
-		}
-		last = err
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("%s: Docker did not answer over SSH at %s within %s: %v", host, ip, dockerWait, last)
-		case <-time.After(2 * time.Second):
-		}
+// runOnDroplet runs a shell command as root on the droplet at ip over SSH,
+// with the project key and known_hosts. Failing to connect (sshd not up
+// yet) wraps digitalocean.ErrNotAnswering so provision tries again; a
+// changed host key does not, as waiting cannot fix it.
+func (s *session) runOnDroplet(ctx context.Context, p *project.Project, signer ssh.Signer, ip, command string) (string, int, error) {
+	out, status, err := dockerengine.RunSSH(ctx, dockerengine.Options{Host: "ssh://root@" + ip, SSHSigners: []ssh.Signer{signer}, KnownHostsFile: knownHostsPath(p), Log: s.log}, command)
+	if err != nil && ctx.Err() == nil && !errors.Is(err, dockerengine.ErrHostKeyChanged) {
+		err = fmt.Errorf("%w: %w", digitalocean.ErrNotAnswering, err)
 	}
+	return out, status, err
 }
 
 func printInventory(s *session, inv digitalocean.Inventory) error {
@@ -238,25 +228,32 @@ func runSnapshot(ctx context.Context, s *session, a Args) error {
 // hostAddresses finds a host's public and private IPv4 in inventory.json,
 // rebuilding it from the account when the host is not recorded there.
 func (s *session) hostAddresses(ctx context.Context, p *project.Project, host string) (public, private string, err error) {
+	entry, err := s.hostEntry(ctx, p, host)
+	return entry.Public.IPv4, entry.Private.IPv4, err
+}
+
+// hostEntry is a host's entry of inventory.json, rebuilt from the account
+// when the host is not recorded there.
+func (s *session) hostEntry(ctx context.Context, p *project.Project, host string) (digitalocean.InventoryHost, error) {
 	inv, err := digitalocean.ReadInventory(inventoryPath(p))
 	if entry, ok := inv[host]; err == nil && ok && entry.Public.IPv4 != "" {
-		return entry.Public.IPv4, entry.Private.IPv4, nil
+		return entry, nil
 	}
 	client, err := digitalocean.ClientFromEnv(s.env.Getenv, p.HostConf, s.log)
 	if err != nil {
-		return "", "", fmt.Errorf("host %s is not in inventory.json, and the account cannot be asked: %w", host, err)
+		return digitalocean.InventoryHost{}, fmt.Errorf("host %s is not in inventory.json, and the account cannot be asked: %w", host, err)
 	}
 	if inv, err = digitalocean.RebuildInventory(ctx, client, p.Name); err != nil {
-		return "", "", err
+		return digitalocean.InventoryHost{}, err
 	}
 	if err := digitalocean.WriteInventory(inventoryPath(p), inv); err != nil {
-		return "", "", err
+		return digitalocean.InventoryHost{}, err
 	}
 	entry, ok := inv[host]
 	if !ok || entry.Public.IPv4 == "" {
-		return "", "", fmt.Errorf("host %s has no droplet; run `dockerops provision:%s` first", host, host)
+		return digitalocean.InventoryHost{}, fmt.Errorf("host %s has no droplet; run `dockerops provision:%s` first", host, host)
 	}
-	return entry.Public.IPv4, entry.Private.IPv4, nil
+	return entry, nil
 }
 
 // remoteEngineOptions reach a droplet's Docker socket through SSH as root,

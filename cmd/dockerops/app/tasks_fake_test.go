@@ -187,3 +187,35 @@ func TestRunOnHostRefusesUnpublishedLinkElsewhere(t *testing.T) {
 		t.Errorf("web1's engine was written to: %v", w)
 	}
 }
+
+// run on one host refuses a link to a published instance of a host in
+// another VPC: its private address leads nowhere from there. The message
+// names both instances and both hosts and says how to join them.
+func TestRunOnHostRefusesLinkAcrossVPCs(t *testing.T) {
+	r := &fakeRun{dir: copyFixture(t, "testdata/fake")}
+	inv := filepath.Join(r.dir, "inventory.json")
+	data, err := os.ReadFile(inv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db1 := `"db1": {"names": ["db1.example.com"], "region": "fra1", "size": "", "image": "", "backups": false, "vpc_uuid": "2f7a1c3e-0d4b-4e5f-8a9b-1c2d3e4f5a6b"`
+	other := strings.Replace(string(data), db1, strings.NewReplacer("fra1", "nyc1", "2f7a1c3e", "9e8d7c6b").Replace(db1), 1)
+	if other == string(data) {
+		t.Fatalf("inventory.json no longer has %s", db1)
+	}
+	if err := os.WriteFile(inv, []byte(other), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res := r.run(t, "run:all,host=web1")
+	if res.code != exitFailure {
+		t.Fatalf("exit %d, want 1\n%s", res.code, res.stderr)
+	}
+	for _, want := range []string{"demo-web-one on host web1", "demo-db-one on host db1", "different VPCs", "same region", "vpc_uuid in hosts.conf"} {
+		if !strings.Contains(res.stderr, want) {
+			t.Errorf("stderr does not say %q:\n%s", want, res.stderr)
+		}
+	}
+	if w := r.hosts["web1"].Writes(); len(w) != 0 {
+		t.Errorf("web1's engine was written to: %v", w)
+	}
+}

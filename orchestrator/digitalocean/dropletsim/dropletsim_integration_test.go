@@ -6,6 +6,7 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"net"
 	"path/filepath"
 	"strings"
@@ -164,5 +165,42 @@ func TestIntegrationStartFailsCleanly(t *testing.T) {
 	containers, volumes, err := dropletsim.Find(ctx, name)
 	if err != nil || len(containers)+len(volumes) != 0 {
 		t.Errorf("a failed Start left containers %v, volumes %v (%v)", containers, volumes, err)
+	}
+}
+
+// The droplet answers cloud-init status as a real one does, and a failed
+// install leaves no engine until systemctl starts it.
+func TestIntegrationCloudInitStatus(t *testing.T) {
+	if testing.Short() {
+		t.Skip("needs a Docker engine")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	signer := newSigner(t)
+	d, err := dropletsim.Start(ctx, uniqueName(t), authorizedKey(signer))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = d.Remove(context.Background()) })
+
+	if out, err := sshRun(d.IP, signer, "cloud-init status --wait"); err != nil || !strings.Contains(out, "status: done") {
+		t.Errorf("cloud-init status --wait on a fresh droplet: %q, %v", out, err)
+	}
+	if err := d.FailInstall(ctx, "E: Unable to locate package docker.io"); err != nil {
+		t.Fatal(err)
+	}
+	out, err := sshRun(d.IP, signer, "cloud-init status --wait")
+	var exit *ssh.ExitError
+	if !errors.As(err, &exit) || exit.ExitStatus() != 1 || !strings.Contains(out, "status: error") {
+		t.Errorf("cloud-init status after a failed install: %q, %v; want status: error and exit 1", out, err)
+	}
+	if out, err := sshRun(d.IP, signer, "tail -n 1 /var/log/cloud-init-output.log"); err != nil || !strings.Contains(out, "Unable to locate package") {
+		t.Errorf("cloud-init-output.log: %q, %v", out, err)
+	}
+	if _, err := sshRun(d.IP, signer, "docker info"); err == nil {
+		t.Error("docker info answers after a failed install")
+	}
+	if out, err := sshRun(d.IP, signer, "systemctl enable --now docker && docker run --rm "+dropletsim.BaseImage+" true"); err != nil {
+		t.Errorf("systemctl enable --now docker, then a container: %q, %v", out, err)
 	}
 }

@@ -24,12 +24,12 @@ import (
 const Label = "dockerops.dropletsim"
 
 // contextFiles is the image's build context. The image tag holds their hash,
-// so a change to either file makes a new image.
+// so a change to any file makes a new image.
 //
-//go:embed Dockerfile entrypoint.sh
+//go:embed Dockerfile entrypoint.sh cloud-init systemctl dockerd-start.sh
 var contextFiles embed.FS
 
-var contextNames = []string{"Dockerfile", "entrypoint.sh"}
+var contextNames = []string{"Dockerfile", "entrypoint.sh", "cloud-init", "systemctl", "dockerd-start.sh"}
 
 // Image is the tag of the simulated droplet image:
 // dockerops-dropletsim:<hash of the build context>.

@@ -3,6 +3,7 @@ package fakedo
 import (
 	"encoding/json"
 	"fmt"
+	"hash/fnv"
 	"net/http"
 	"regexp"
 	"slices"
@@ -175,7 +176,7 @@ func (s *Server) newDroplet(req createRequest) (*droplet, string) {
 	}
 	vpc := req.VPCUUID
 	if vpc == "" {
-		vpc = fmt.Sprintf("00000000-0000-4000-8000-%012x", len(req.Region)*7919+int(req.Region[0]))
+		vpc = defaultVPC(req.Region)
 	}
 	imgCopy := *img
 	d := &droplet{
@@ -196,6 +197,14 @@ func (s *Server) newDroplet(req createRequest) (*droplet, string) {
 		d.d.Tags = []string{}
 	}
 	return d, ""
+}
+
+// defaultVPC is the UUID of a region's default VPC, the one the API puts a
+// droplet in when the request names none: one per region, as in the API.
+func defaultVPC(region string) string {
+	h := fnv.New64a()
+	h.Write([]byte(region))
+	return fmt.Sprintf("00000000-0000-4000-8000-%012x", h.Sum64()&(1<<48-1))
 }
 
 // publicIPv4 spreads fake public addresses over the three documentation
