@@ -41,6 +41,11 @@ type ProvisionRequest struct {
 	// Timeout bounds the wait for droplets to become active; 0 =
 	// DefaultTimeout.
 	Timeout time.Duration
+	// NewAddress, when set, is told the public IPv4 of each droplet this run
+	// created, before provision contacts it: DigitalOcean reuses addresses,
+	// so a host key recorded for the address belongs to a droplet that is
+	// gone (one deleted outside dockerops) and must be forgotten.
+	NewAddress func(ip string) error
 	// ConfirmDelete is asked whether to delete a droplet whose create
 	// action errored (it never becomes active), so that the next run makes
 	// a new one; nil keeps it.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -149,4 +150,42 @@ func indexOf(list []string, s string) int {
 		}
 	}
 	return -1
+}
+
+// A droplet this run created is announced by address before it is contacted,
+// so the host key an earlier droplet left for that address can be forgotten;
+// droplets of earlier runs are not.
+func TestProvisionAnnouncesNewAddresses(t *testing.T) {
+	_, c, _ := newFake(t, fakedo.Config{})
+	sim := &simHosts{hosts: map[string]*simHost{
+		"web": {cloudInit: "done", docker: true},
+		"db":  {cloudInit: "done", docker: true},
+	}}
+	req := request(t, hosts(t, twoHosts))
+	req.Run = sim.run
+	var announced []string
+	req.NewAddress = func(ip string) error {
+		announced = append(announced, ip)
+		return nil
+	}
+	inv, err := Provision(context.Background(), c, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for _, h := range inv {
+		want = append(want, h.Public.IPv4)
+	}
+	slices.Sort(want)
+	slices.Sort(announced)
+	if len(want) != 2 || !slices.Equal(announced, want) {
+		t.Errorf("announced %v, want the two new droplets' addresses %v", announced, want)
+	}
+	announced = nil
+	if _, err := Provision(context.Background(), c, req); err != nil {
+		t.Fatal(err)
+	}
+	if len(announced) != 0 {
+		t.Errorf("a re-run announced %v, though it created no droplet", announced)
+	}
 }

@@ -36,6 +36,12 @@ func (awaitDocker) Run(ctx context.Context, st *state) error {
 			fail(fmt.Errorf("host %q: droplet %s has no public IPv4 to reach Docker on", h.Name, st.droplets[h.Name].Name))
 			continue
 		}
+		if st.created[h.Name] && st.req.NewAddress != nil {
+			if err := st.req.NewAddress(ip); err != nil {
+				fail(fmt.Errorf("host %q: forget the old host key of %s: %w", h.Name, ip, err))
+				continue
+			}
+		}
 		wg.Go(func() {
 			ctx, cancel := context.WithTimeout(ctx, st.req.ReadyTimeout)
 			defer cancel()

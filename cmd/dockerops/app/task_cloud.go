@@ -79,6 +79,7 @@ func runProvision(ctx context.Context, s *session, a Args) error {
 			return s.runOnDroplet(ctx, p, key.Signer, ip, command)
 		}
 		req.ReadyTimeout = dockerWait
+		req.NewAddress = func(ip string) error { return dockerengine.ForgetHosts(knownHostsPath(p), ip) }
 	}
 	inv, err := digitalocean.Provision(ctx, client, req)
 	if err != nil {
