@@ -51,7 +51,7 @@ func (o *Orchestrator) PlanClean(ctx context.Context, targets []Observed, purge 
 	if purge && len(targets) > 0 {
 		var dirs []string
 		for _, ob := range targets {
-			dirs = append(dirs, o.dataDir(ob.Labels[LabelContainer], ob.Labels[LabelInstance]))
+			dirs = append(dirs, o.DataDir(ob.Labels[LabelContainer], ob.Labels[LabelInstance]))
 		}
 		image := targets[0].ImageID
 		found, err := o.fs().Existing(ctx, image, dirs)
@@ -84,11 +84,6 @@ func (p Plan) PurgeDirs() []string {
 		}
 	}
 	return nil
-}
-
-// dataDir is where an instance's persistent data lives on the target.
-func (o *Orchestrator) dataDir(container, instance string) string {
-	return o.join(container + "_" + instance)
 }
 
 // PlanStop plans stopping the running containers of targets; the others are

@@ -48,17 +48,6 @@ type Events interface {
 	Event(Event)
 }
 
-// EventFunc adapts a function to Events.
-type EventFunc func(Event)
-
-// Event calls f(e).
-func (f EventFunc) Event(e Event) { f(e) }
-
-// discard is the Events used when none is set.
-type discard struct{}
-
-func (discard) Event(Event) {}
-
 // Recorder keeps every event it receives, for tests and summaries.
 type Recorder struct {
 	mu     sync.Mutex

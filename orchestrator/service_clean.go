@@ -39,7 +39,7 @@ func (o *Orchestrator) PlanServiceClean(ctx context.Context, targets []ObservedS
 			}
 			var dirs []string
 			for _, sv := range byNode[host] {
-				dirs = append(dirs, t.join(sv.Labels[LabelContainer]+"_"+sv.Labels[LabelInstance]))
+				dirs = append(dirs, t.DataDir(sv.Labels[LabelContainer], sv.Labels[LabelInstance]))
 			}
 			image := byNode[host][0].Image
 			found, err := t.fs().Existing(ctx, image, dirs)

@@ -48,7 +48,13 @@ func (t Target) PersistentDir(in project.Instance) string {
 	if t.Files == nil && in.PersistentDir != nil {
 		return *in.PersistentDir
 	}
-	return t.join(in.Container + "_" + in.Instance)
+	return t.DataDir(in.Container, in.Instance)
+}
+
+// DataDir is where the persistent data of instance of container lives
+// under the target's data root.
+func (t Target) DataDir(container, instance string) string {
+	return t.join(container + "_" + instance)
 }
 
 // VolumeSource is the path a volume is bound from on the target: a
