@@ -57,7 +57,7 @@ func TestNestedMergeReadsInRunConfAndHostsFile(t *testing.T) {
 	if err != nil {
 		t.Fatalf("hosts.yaml rejected: %v", err)
 	}
-	web, _ := hs.Host("web")
+	web, _ := hs.Lookup("web")
 	if web.Region != "fra1" || web.Size != "s-2vcpu-2gb" || web.Image != "tools" {
 		t.Errorf("hosts.yaml web = %+v, want region and size from both anchors", web)
 	}

@@ -114,12 +114,6 @@ func (h Host) DataRoot(project string) string {
 	return path.Join(DefaultDataParent, project)
 }
 
-// Host returns the host called name.
-func (h *Hosts) Host(name string) (Host, bool) {
-	host, ok := h.hosts[name]
-	return host, ok
-}
-
 // All returns every host in file order.
 func (h *Hosts) All() []Host {
 	out := make([]Host, 0, len(h.Names))
@@ -127,6 +121,19 @@ func (h *Hosts) All() []Host {
 		out = append(out, h.hosts[n])
 	}
 	return out
+}
+
+// Lookup returns the named host; an unknown name is an error naming the
+// file and listing the valid ones.
+func (h *Hosts) Lookup(name string) (Host, error) {
+	if host, ok := h.hosts[name]; ok {
+		return host, nil
+	}
+	return Host{}, h.noHost(fmt.Sprintf("%q", name))
+}
+
+func (h *Hosts) noHost(quoted ...string) error {
+	return fmt.Errorf("%s has no host %s (hosts: %s)", h.File, strings.Join(quoted, ", "), strings.Join(h.Names, ", "))
 }
 
 // Select returns the named hosts in file order, or every host when names is
@@ -142,7 +149,7 @@ func (h *Hosts) Select(names ...string) ([]Host, error) {
 		}
 	}
 	if len(unknown) > 0 {
-		return nil, fmt.Errorf("%s has no host %s (hosts: %s)", h.File, strings.Join(unknown, ", "), strings.Join(h.Names, ", "))
+		return nil, h.noHost(unknown...)
 	}
 	var out []Host
 	for _, n := range h.Names {

@@ -53,7 +53,7 @@ func TestDataRoot(t *testing.T) {
 		t.Fatal(err)
 	}
 	for name, want := range map[string]string{"web": "/srv/app", "db": "/var/lib/dockerops/demo", "reset": "/var/lib/dockerops/demo"} {
-		if h, _ := hs.Host(name); h.DataRoot("demo") != want {
+		if h, _ := hs.Lookup(name); h.DataRoot("demo") != want {
 			t.Errorf("host %s: DataRoot(demo) = %q, want %q", name, h.DataRoot("demo"), want)
 		}
 	}
@@ -163,8 +163,11 @@ misc: {region: fra1}
 	if err == nil || err.Error() != `hosts.yaml has no host "web3" (hosts: web1, web2, db, misc)` {
 		t.Errorf("Select unknown: %v", err)
 	}
-	if _, ok := hs.Host("db"); !ok {
-		t.Error("Host(db) not found")
+	if _, err := hs.Lookup("db"); err != nil {
+		t.Errorf("Lookup(db): %v", err)
+	}
+	if _, err := hs.Lookup("web3"); err == nil || err.Error() != `hosts.yaml has no host "web3" (hosts: web1, web2, db, misc)` {
+		t.Errorf("Lookup unknown: %v", err)
 	}
 }
 

@@ -2,8 +2,6 @@ package app
 
 import (
 	"context"
-	"fmt"
-	"strings"
 
 	"github.com/dockerops/dockerops/orchestrator"
 	"github.com/dockerops/dockerops/orchestrator/digitalocean"
@@ -37,17 +35,13 @@ func (s *session) target(ctx context.Context, a Args, name string, p *project.Pr
 // hostDataRoot is where a project's persistent data lives on a droplet:
 // its hosts.conf data_dir, /var/lib/dockerops/<project> by default.
 func (s *session) hostDataRoot(host, name string) (string, error) {
-	p, err := s.project("")
+	_, hosts, err := s.projectHosts()
 	if err != nil {
 		return "", err
 	}
-	hosts, err := digitalocean.LoadHosts(p.Dir, p.AppsDir)
+	h, err := hosts.Lookup(host)
 	if err != nil {
 		return "", err
-	}
-	h, ok := hosts.Host(host)
-	if !ok {
-		return "", fmt.Errorf("no host %q in %s (hosts: %s)", host, hosts.File, strings.Join(hosts.Names, ", "))
 	}
 	return h.DataRoot(name), nil
 }
@@ -69,8 +63,8 @@ func (s *session) onHost(ctx context.Context, p *project.Project, host string, i
 	if err != nil {
 		return nil, err
 	}
-	if _, ok := hosts.Host(host); !ok {
-		return nil, fmt.Errorf("no host %q in %s (hosts: %s)", host, hosts.File, strings.Join(hosts.Names, ", "))
+	if _, err := hosts.Lookup(host); err != nil {
+		return nil, err
 	}
 	all, err := p.Resolve(project.Selection{Target: "all"}, project.Overrides{})
 	if err != nil {

@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"path/filepath"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/digitalocean/godo"
@@ -155,8 +154,8 @@ func runDestroy(ctx context.Context, s *session, a Args) error {
 	}
 	var names []string
 	if a.Arg != "all" {
-		if _, ok := hosts.Host(a.Arg); !ok {
-			return fmt.Errorf("no host %q in %s (hosts: %s)", a.Arg, hosts.File, strings.Join(hosts.Names, ", "))
+		if _, err := hosts.Lookup(a.Arg); err != nil {
+			return err
 		}
 		names = []string{a.Arg}
 	}
@@ -215,8 +214,8 @@ func runSnapshot(ctx context.Context, s *session, a Args) error {
 	case a.Arg == "":
 		return usagef("snapshot needs a host name or list, e.g. `dockerops snapshot:web1`")
 	}
-	if _, ok := hosts.Host(a.Arg); !ok {
-		return fmt.Errorf("no host %q in %s", a.Arg, hosts.File)
+	if _, err := hosts.Lookup(a.Arg); err != nil {
+		return err
 	}
 	progress, err := s.progressLines(a, "snapshot")
 	if err != nil {
@@ -260,16 +259,12 @@ func (s *session) hostEntry(ctx context.Context, p *project.Project, host string
 // remoteEngineOptions reach a droplet's Docker socket through SSH as root,
 // with the project key and the project's known_hosts.
 func (s *session) remoteEngineOptions(ctx context.Context, host string) (dockerengine.Options, error) {
-	p, err := s.project("")
+	p, hosts, err := s.projectHosts()
 	if err != nil {
 		return dockerengine.Options{}, err
 	}
-	hosts, err := digitalocean.LoadHosts(p.Dir, p.AppsDir)
-	if err != nil {
+	if _, err := hosts.Lookup(host); err != nil {
 		return dockerengine.Options{}, err
-	}
-	if _, ok := hosts.Host(host); !ok {
-		return dockerengine.Options{}, fmt.Errorf("no host %q in %s (hosts: %s)", host, hosts.File, strings.Join(hosts.Names, ", "))
 	}
 	ip, _, err := s.hostAddresses(ctx, p, host)
 	if err != nil {
