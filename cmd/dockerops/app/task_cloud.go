@@ -113,7 +113,7 @@ func runProvision(ctx context.Context, s *session, a Args) error {
 // yet) wraps digitalocean.ErrNotAnswering so provision tries again; a
 // changed host key does not, as waiting cannot fix it.
 func (s *session) runOnDroplet(ctx context.Context, p *project.Project, signer ssh.Signer, ip, command string) (string, int, error) {
-	out, status, err := dockerengine.RunSSH(ctx, dockerengine.Options{Host: "ssh://root@" + ip, SSHSigners: []ssh.Signer{signer}, KnownHostsFile: knownHostsPath(p), Log: s.log}, command)
+	out, status, err := dockerengine.RunSSH(ctx, s.dropletSSH(p, signer, ip), command)
 	if err != nil && ctx.Err() == nil && !errors.Is(err, dockerengine.ErrHostKeyChanged) {
 		err = fmt.Errorf("%w: %w", digitalocean.ErrNotAnswering, err)
 	}
@@ -274,7 +274,13 @@ func (s *session) remoteEngineOptions(ctx context.Context, host string) (dockere
 	if err != nil {
 		return dockerengine.Options{}, err
 	}
-	return dockerengine.Options{Host: "ssh://root@" + ip, SSHSigners: []ssh.Signer{key.Signer}, KnownHostsFile: knownHostsPath(p)}, nil
+	return s.dropletSSH(p, key.Signer, ip), nil
+}
+
+// dropletSSH reaches a droplet at ip as root over SSH, with the project key
+// and the project's known_hosts.
+func (s *session) dropletSSH(p *project.Project, signer ssh.Signer, ip string) dockerengine.Options {
+	return dockerengine.Options{Host: "ssh://root@" + ip, SSHSigners: []ssh.Signer{signer}, KnownHostsFile: knownHostsPath(p), Log: s.log}
 }
 
 // projectHosts is the project and its hosts.conf.

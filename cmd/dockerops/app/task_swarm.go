@@ -35,8 +35,7 @@ func (s *session) swarmHosts(ctx context.Context, p *project.Project, hosts *dig
 			release()
 			return nil, nil, fmt.Errorf("host %s has no private IPv4 in inventory.json: the swarm keeps to the private network; run `dockerops inventory`", h.Name)
 		}
-		e, err := dockerengine.New(ctx, dockerengine.Options{Host: "ssh://root@" + entry.Public.IPv4, SSHSigners: []ssh.Signer{signer},
-			KnownHostsFile: knownHostsPath(p), Log: s.log})
+		e, err := dockerengine.New(ctx, s.dropletSSH(p, signer, entry.Public.IPv4))
 		if err != nil {
 			release()
 			return nil, nil, fmt.Errorf("host %s: %w", h.Name, err)
