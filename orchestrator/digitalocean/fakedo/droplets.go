@@ -103,6 +103,7 @@ func (s *Server) createDroplet(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	s.droplets = append(s.droplets, d)
+	s.rememberTags(d.d.Tags)
 	a := s.newAction(d, "create")
 	a.fail = slices.Contains(s.cfg.ErroredCreates, d.d.Name)
 	d.createAction = a.a.ID

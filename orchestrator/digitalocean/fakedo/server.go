@@ -88,6 +88,9 @@ type Server struct {
 	failNext   int // requests still to answer failCode
 	failCode   int
 	vpcs       map[string]string // VPC UUID -> region
+	firewalls  []*firewall
+	tags       map[string]bool // tags that exist (made by a droplet create or POST /v2/tags)
+	reserved   []*reservedIP
 }
 
 // New starts a fake API; stop it with Close.
@@ -193,6 +196,8 @@ func (s *Server) routes() http.Handler {
 	s.domainRoutes(mux)
 	s.imageRoutes(mux)
 	s.accountRoutes(mux)
+	s.firewallRoutes(mux)
+	s.reservedIPRoutes(mux)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
 		s.calls[r.Method+" "+r.URL.Path]++
