@@ -17,7 +17,7 @@ import (
 )
 
 // hostKeys are the keys a host may have, in the order help lists them.
-var hostKeys = []string{"region", "size", "image", "backups", "ipv6", "monitoring", "vpc_uuid", "tags", "names", "groups", "data_dir", "manager"}
+var hostKeys = []string{"region", "size", "image", "backups", "ipv6", "monitoring", "vpc_uuid", "tags", "names", "groups", "data_dir", "manager", "ssh_from", "reserved_ip"}
 
 var (
 	hostNameRE = regexp.MustCompile(`^[a-z0-9]([a-z0-9_-]{0,61}[a-z0-9])?$`)
@@ -203,6 +203,10 @@ func (c *hostsChecker) host(name string, line int, n *yaml.Node) Host {
 					h.DataDir = dir
 				}
 			}
+		case "ssh_from":
+			h.SSHFrom = c.sshFrom(where, v)
+		case "reserved_ip":
+			h.ReservedIP = c.boolean(where, v)
 		default:
 			c.addf(f.Line, "host %q: unknown key %q%s (valid keys: %s)", name, f.Key, project.DidYouMean(f.Key, hostKeys), strings.Join(hostKeys, ", "))
 		}
