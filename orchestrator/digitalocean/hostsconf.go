@@ -49,9 +49,9 @@ type Host struct {
 	// SSHFrom are the addresses and CIDRs (canonical) that may reach the
 	// host's SSH port; nil = everyone (DefaultSSHFrom).
 	SSHFrom    []string
-	ReservedIP bool // the host gets a reserved IPv4, which its DNS A records point at
-	File    string // the hosts file it was read from, for messages
-	Line    int    // line of the host in the file, for messages
+	ReservedIP bool   // the host gets a reserved IPv4, which its DNS A records point at
+	File       string // the hosts file it was read from, for messages
+	Line       int    // line of the host in the file, for messages
 }
 
 // Hosts is a loaded and validated hosts file.
