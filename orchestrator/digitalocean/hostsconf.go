@@ -46,12 +46,15 @@ type Host struct {
 	// first three when there are three or more.
 	Manager bool
 	DataDir string // absolute, clean POSIX path on the droplet for the project's data; "" = see DataRoot
+	File    string // the hosts file it was read from, for messages
+	Line    int    // line of the host in the file, for messages
+
 	// SSHFrom are the addresses and CIDRs (canonical) that may reach the
 	// host's SSH port; nil = everyone (DefaultSSHFrom).
-	SSHFrom    []string
-	ReservedIP bool   // the host gets a reserved IPv4, which its DNS A records point at
-	File       string // the hosts file it was read from, for messages
-	Line       int    // line of the host in the file, for messages
+	SSHFrom []string
+	// ReservedIP: the host gets a reserved IPv4, which its DNS A records
+	// point at and which a replaced droplet gets back.
+	ReservedIP bool
 }
 
 // Hosts is a loaded and validated hosts file.
