@@ -18,7 +18,10 @@ import (
 // (the API refuses to delete a locked droplet: its names must not go while
 // it runs on), and Destroy then waits for every deleted droplet to be gone
 // (404 or status "archive"), so a provision right after it makes new ones.
-// Hosts without a droplet are not an error. It returns the addresses of the
+// It then deletes the destroyed hosts' cloud firewalls (all of the
+// project's for every host) and keeps their reserved IPs, unassigned,
+// unless WithReleaseReservedIPs names them. Hosts without a droplet are
+// not an error. It returns the addresses of the
 // droplets it deleted, even when it fails part way, so their ssh host keys
 // can be forgotten.
 func Destroy(ctx context.Context, client *godo.Client, project string, hosts []string, opts ...Option) (deleted []string, err error) {
@@ -36,9 +39,20 @@ func Destroy(ctx context.Context, client *godo.Client, project string, hosts []s
 			doomed = append(doomed, d)
 		}
 	}
+	reservedIPs, err := listReservedIPs(ctx, client)
+	if err != nil {
+		return nil, err
+	}
+	kept := map[string]string{} // host -> the reserved IP its droplet had
+	for i := range doomed {
+		if ip := assignedTo(reservedIPs, doomed[i].ID); ip != "" {
+			kept[hostOf(doomed[i], project)] = ip
+		}
+		withoutReserved(&doomed[i], reservedIPs)
+	}
 	if len(doomed) == 0 {
 		fmt.Fprintf(o.progress, "project %q has no droplet to destroy\n", project)
-		return nil, nil
+		return nil, destroyNetwork(ctx, client, project, hosts, kept, o)
 	}
 	var records map[string][]godo.DomainRecord // zone -> A and AAAA records, read once
 	var accepted []godo.Droplet
@@ -79,7 +93,7 @@ func Destroy(ctx context.Context, client *godo.Client, project string, hosts []s
 			return deleted, err
 		}
 	}
-	return deleted, nil
+	return deleted, destroyNetwork(ctx, client, project, hosts, kept, o)
 }
 
 // deleteDroplet deletes a droplet once it is unlocked, retrying while the

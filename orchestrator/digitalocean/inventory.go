@@ -27,6 +27,12 @@ type InventoryHost struct {
 	VPC     string     `json:"vpc_uuid,omitempty"`
 	Private Interfaces `json:"private_network_interfaces"`
 	Public  Interfaces `json:"public_network_interfaces"`
+
+	// ReservedIP is the host's reserved IPv4, which its DNS A records
+	// point at; Public.IPv4 stays the droplet's own (SSH goes there).
+	ReservedIP string `json:"reserved_ip,omitempty"`
+	// Firewalls are the names of the cloud firewalls that cover the host.
+	Firewalls []string `json:"firewalls,omitempty"`
 }
 
 // Interfaces are a host's addresses; a missing one is left out of the JSON.

@@ -50,6 +50,13 @@ type ProvisionRequest struct {
 	// action errored (it never becomes active), so that the next run makes
 	// a new one; nil keeps it.
 	ConfirmDelete func(question string) bool
+	// Published is, by host name, the ports its instances publish there:
+	// the host's cloud firewall opens exactly those (and SSH).
+	Published map[string][]PublishedPort
+	// ReservedIPs is, by host name, the reserved IP an earlier run gave
+	// the host, to find it again once its droplet is gone (see
+	// findReservedIPs).
+	ReservedIPs map[string]string
 }
 
 // step is one stage of provisioning, as in Packer's builders, but without
@@ -79,6 +86,9 @@ type state struct {
 	imageFits   map[string]imageFit                // host -> where its image can go
 	zoneOf      map[string]string                  // DNS name -> account domain
 	records     map[string][]godo.DomainRecord     // domain -> A/AAAA/CNAME records
+
+	reservedIPs []godo.ReservedIP // the account's, read when a host has reserved_ip
+	reserved    map[string]string // host -> its reserved IP
 }
 
 // options are the request's waits, for the helpers Snapshot and Destroy use.
@@ -122,14 +132,17 @@ func Provision(ctx context.Context, client *godo.Client, req ProvisionRequest) (
 		images: map[string]godo.DropletCreateImage{}, snapshot: map[string]bool{},
 		droplets: map[string]*godo.Droplet{}, created: map[string]bool{}, creates: map[string]int{}, imageFits: map[string]imageFit{},
 		zoneOf: map[string]string{}, records: map[string][]godo.DomainRecord{},
+		reserved: map[string]string{},
 	}
-	steps := []step{&preflight{}, &uploadKey{}, &createDroplets{}, &awaitActive{}, &publishDNS{}, &awaitDocker{}}
+	steps := []step{&preflight{}, &uploadKey{}, &createDroplets{}, &syncFirewalls{}, &awaitActive{}, &assignReservedIPs{},
+		&publishDNS{}, &awaitDocker{}}
 	if err := runSteps(ctx, st, steps); err != nil {
 		return nil, err
 	}
 	inv := Inventory{}
 	for _, h := range req.Hosts {
 		inv[h.Name] = inventoryHost(st.droplets[h.Name], slices.Clone(h.Names))
+		inv[h.Name] = withCloudNetwork(inv[h.Name], st.req.Project, h.Name, st.reserved[h.Name])
 	}
 	return inv, nil
 }

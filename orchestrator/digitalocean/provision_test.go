@@ -86,7 +86,7 @@ func TestProvisionDropletShape(t *testing.T) {
 	if d.Name != "demo-web-1" {
 		t.Errorf("droplet name %q, want demo-web-1 (underscores become dashes)", d.Name)
 	}
-	wantTags := []string{"dockerops", "dockerops-project-demo", "dockerops-host:web_1", "frontend"}
+	wantTags := []string{"dockerops", "dockerops-project-demo", "dockerops-host:web_1", "dockerops-project-demo:web_1", "frontend"}
 	if !reflect.DeepEqual(d.Tags, wantTags) {
 		t.Errorf("tags %q, want %q", d.Tags, wantTags)
 	}

@@ -23,6 +23,10 @@ func RebuildInventory(ctx context.Context, client *godo.Client, project string) 
 	if len(droplets) == 0 {
 		return inv, nil
 	}
+	reserved, firewalls, err := rebuildCloudNetwork(ctx, client, droplets)
+	if err != nil {
+		return nil, err
+	}
 	namesOf, err := addressNames(ctx, client)
 	if err != nil {
 		return nil, err
@@ -35,12 +39,16 @@ func RebuildInventory(ctx context.Context, client *godo.Client, project string) 
 		}
 		pub4, _, pub6 := addresses(d)
 		var names []string
-		for _, ip := range []string{pub4, pub6} {
+		for _, ip := range []string{pub4, pub6, reserved[d.ID]} {
 			if ip != "" {
 				names = append(names, namesOf[canonicalIP(ip)]...)
 			}
 		}
 		inv[host] = inventoryHost(d, names)
+		if e := inv[host]; reserved[d.ID] != "" || len(firewalls[d.ID]) > 0 {
+			e.ReservedIP, e.Firewalls = reserved[d.ID], firewalls[d.ID]
+			inv[host] = e
+		}
 	}
 	return inv, nil
 }

@@ -16,6 +16,9 @@ func (publishDNS) Run(ctx context.Context, st *state) error {
 	for _, h := range st.req.Hosts {
 		d := st.droplets[h.Name]
 		pub4, _, pub6 := addresses(d)
+		if ip := st.reserved[h.Name]; ip != "" {
+			pub4 = ip
+		}
 		for _, n := range h.Names {
 			zone := st.zoneOf[n]
 			for _, want := range []godo.DomainRecordEditRequest{

@@ -28,7 +28,7 @@ func (createDroplets) Run(ctx context.Context, st *state) error {
 			SSHKeys: []godo.DropletCreateSSHKey{{Fingerprint: st.fingerprint}},
 			Backups: h.Backups, IPv6: h.IPv6, Monitoring: h.Monitoring, VPCUUID: h.VPCUUID,
 			UserData: UserData(st.snapshot[h.Name]),
-			Tags:     append([]string{TagDockerops, ProjectTag(st.req.Project), hostTag(h.Name)}, h.Tags...),
+			Tags:     append([]string{TagDockerops, ProjectTag(st.req.Project), hostTag(h.Name), projectHostTag(st.req.Project, h.Name)}, h.Tags...),
 		}
 		st.say("%s: creating droplet %s (%s, %s, %s)", h.Name, name, h.Region, h.Size, h.Image)
 		d, resp, err := st.client.Droplets.Create(ctx, req)

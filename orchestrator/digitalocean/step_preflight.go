@@ -47,6 +47,9 @@ func (preflight) Run(ctx context.Context, st *state) error {
 			errs = append(errs, err)
 		}
 	}
+	if err := st.findReservedIPs(ctx); err != nil {
+		errs = append(errs, err)
+	}
 	if err := st.checkDNS(ctx); err != nil {
 		errs = append(errs, err)
 	}
@@ -153,7 +156,7 @@ func (st *state) checkDNS(ctx context.Context) error {
 				continue
 			}
 			for _, r := range st.records[z] {
-				if fqdn(r.Name, z) == n && !pointsAt(r, d) {
+				if fqdn(r.Name, z) == n && !pointsAt(r, d) && !st.pointsAtReserved(r, h) {
 					errs = append(errs, fmt.Errorf("host %q: DNS name %q is taken: record %s %s -> %s (id %d) points elsewhere; delete it or drop the name from hosts.conf",
 						h.Name, n, r.Type, n, r.Data, r.ID))
 				}
