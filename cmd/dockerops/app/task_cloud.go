@@ -67,6 +67,12 @@ func runProvision(ctx context.Context, s *session, a Args) error {
 	}
 	defer progress.Close()
 	req := digitalocean.ProvisionRequest{Project: p.Name, Hosts: selected, PublicKey: key.AuthorizedKey(), Progress: progress}
+	if req.Published, err = publishedPorts(p, hosts); err != nil {
+		return err
+	}
+	if req.ReservedIPs, err = knownReservedIPs(p); err != nil {
+		return err
+	}
 	switch {
 	case a.flag("force"):
 		req.ConfirmDelete = func(string) bool { return true }
@@ -82,6 +88,9 @@ func runProvision(ctx context.Context, s *session, a Args) error {
 	}
 	inv, err := digitalocean.Provision(ctx, client, req)
 	if err != nil {
+		return err
+	}
+	if err := recordReservedIPs(p, inv); err != nil {
 		return err
 	}
 	all, err := digitalocean.ReadInventory(inventoryPath(p))
@@ -163,8 +172,16 @@ func runDestroy(ctx context.Context, s *session, a Args) error {
 	if names != nil {
 		what = "droplet " + digitalocean.DropletName(p.Name, a.Arg)
 	}
+	selected, err := hosts.Select(names...)
+	if err != nil {
+		return err
+	}
+	release, released, purged, err := purgeReservedIPs(ctx, a, client, p, selected)
+	if err != nil {
+		return err
+	}
 	if !a.flag("force") {
-		if err := s.confirm("Destroy " + what + " and its DNS records?"); err != nil {
+		if err := s.confirm("Destroy " + what + " and its DNS records" + purgeQuestion(purged) + "?"); err != nil {
 			return err
 		}
 	}
@@ -173,17 +190,24 @@ func runDestroy(ctx context.Context, s *session, a Args) error {
 		return err
 	}
 	defer progress.Close()
+	opts := []digitalocean.Option{digitalocean.WithProgress(progress)}
+	if release != nil {
+		opts = append(opts, release)
+	}
 	if names != nil {
 		if err := s.leaveSwarm(ctx, p, hosts, a.Arg, progress); err != nil {
 			return err
 		}
 	}
-	deleted, err := digitalocean.Destroy(ctx, client, p.Name, names, digitalocean.WithProgress(progress))
+	deleted, err := digitalocean.Destroy(ctx, client, p.Name, names, opts...)
 	// The addresses go to the next droplets, with other host keys.
 	if ferr := dockerengine.ForgetHosts(knownHostsPath(p), deleted...); err == nil {
 		err = ferr
 	}
 	if err != nil {
+		return err
+	}
+	if err := forgetReservedIPs(p, released); err != nil {
 		return err
 	}
 	inv, err := digitalocean.ReadInventory(inventoryPath(p))
