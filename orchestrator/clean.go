@@ -94,13 +94,9 @@ func (o *Orchestrator) PlanStop(targets []Observed) Plan {
 	plan := Plan{Project: o.Project, Host: o.Host}
 	for i := range targets {
 		ob := &targets[i]
-		switch {
-		case ob.IsSwarmTask():
-			plan.Steps = append(plan.Steps, Step{Action: Leave, Name: ob.Name, Existing: ob,
-				Reason: "a swarm service's task: the swarm would replace it; clean it with hosts=all"})
-		case ob.State == "running" || ob.State == "restarting" || ob.State == "paused":
+		if ob.State == "running" || ob.State == "restarting" || ob.State == "paused" {
 			plan.Steps = append(plan.Steps, Step{Action: Stop, Name: ob.Name, Existing: ob, Reason: stopNote(*ob)})
-		default:
+		} else {
 			plan.Steps = append(plan.Steps, Step{Action: Leave, Name: ob.Name, Existing: ob, Reason: "already " + ob.State})
 		}
 	}

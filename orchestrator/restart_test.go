@@ -109,14 +109,12 @@ func TestRestartChangeRecreates(t *testing.T) {
 }
 
 // TestStopNotes: stopping an "always" instance says it will not stay
-// stopped; a swarm service's task is left to the swarm, which would only
-// replace it.
+// stopped.
 func TestStopNotes(t *testing.T) {
 	o := newOrch(enginetest.New())
 	plan := o.PlanStop([]orchestrator.Observed{
 		{ID: "a", Name: "demo-web-one", State: "running", Labels: map[string]string{orchestrator.LabelRestart: "always"}},
 		{ID: "b", Name: "demo-db-one", State: "running", Labels: map[string]string{orchestrator.LabelRestart: "unless-stopped"}},
-		{ID: "c", Name: "demo-cache-one.1.x", State: "running", Labels: map[string]string{orchestrator.LabelSwarmService: "demo-cache-one"}},
 	})
 	want := []struct {
 		action orchestrator.Action
@@ -124,7 +122,6 @@ func TestStopNotes(t *testing.T) {
 	}{
 		{orchestrator.Stop, "restart=always: the engine starts it again when the engine restarts"},
 		{orchestrator.Stop, ""},
-		{orchestrator.Leave, "a swarm service's task"},
 	}
 	for i, s := range plan.Steps {
 		if s.Action != want[i].action || !strings.Contains(s.Reason, want[i].reason) || (want[i].reason == "" && s.Reason != "") {

@@ -132,7 +132,7 @@ func serviceFields(s ServiceSpec, imageID string) map[string]string {
 	f["update"] = short(fmt.Sprint(s.StopFirst, s.Monitor))
 	// Services made before restart policies restart on any exit: only
 	// another condition is a field, so they are not updated for nothing.
-	if s.Restart != SwarmRestartAny || s.MaxAttempts != 0 {
+	if s.Restart != swarmRestartAny || s.MaxAttempts != 0 {
 		f["restart"] = short(fmt.Sprint(s.Restart, ":", s.MaxAttempts))
 	}
 	return f
@@ -140,9 +140,9 @@ func serviceFields(s ServiceSpec, imageID string) map[string]string {
 
 // The swarm's restart conditions.
 const (
-	SwarmRestartNone      = "none"
-	SwarmRestartOnFailure = "on-failure"
-	SwarmRestartAny       = "any"
+	swarmRestartNone      = "none"
+	swarmRestartOnFailure = "on-failure"
+	swarmRestartAny       = "any"
 )
 
 // swarmRestart maps a restart policy to the swarm's condition; not given is
@@ -152,9 +152,9 @@ const (
 func swarmRestart(r project.RestartPolicy) (string, int) {
 	switch r.Policy() {
 	case project.RestartNo:
-		return SwarmRestartNone, 0
+		return swarmRestartNone, 0
 	case project.RestartOnFailure:
-		return SwarmRestartOnFailure, r.Retries()
+		return swarmRestartOnFailure, r.Retries()
 	}
-	return SwarmRestartAny, 0
+	return swarmRestartAny, 0
 }
