@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+
+	"github.com/dockerops/dockerops/project"
 )
 
 // removeContainer stops a container within the grace period, then removes it.
@@ -93,12 +95,22 @@ func (o *Orchestrator) PlanStop(targets []Observed) Plan {
 	for i := range targets {
 		ob := &targets[i]
 		if ob.State == "running" || ob.State == "restarting" || ob.State == "paused" {
-			plan.Steps = append(plan.Steps, Step{Action: Stop, Name: ob.Name, Existing: ob})
+			plan.Steps = append(plan.Steps, Step{Action: Stop, Name: ob.Name, Existing: ob, Reason: stopNote(*ob)})
 		} else {
 			plan.Steps = append(plan.Steps, Step{Action: Leave, Name: ob.Name, Existing: ob, Reason: "already " + ob.State})
 		}
 	}
 	return plan
+}
+
+// stopNote warns of the one policy under which a stopped container does not
+// stay stopped: the engine starts an "always" container again when the
+// engine itself starts (Docker's documented behaviour), stopped or not.
+func stopNote(ob Observed) string {
+	if project.RestartPolicy(ob.Labels[LabelRestart]).Policy() == project.RestartAlways {
+		return "restart=always: the engine starts it again when the engine restarts; restart=unless-stopped keeps it stopped"
+	}
+	return ""
 }
 
 // PlanStart plans starting the stopped containers of targets.

@@ -15,6 +15,7 @@ const (
 	LabelInstanceType = "dockerops.instance_type"
 	LabelSpecHash     = "dockerops.spec"
 	LabelGroup        = "dockerops.group"
+	LabelRestart      = "dockerops.restart" // the policy as run.conf spells it
 )
 
 // Engine is the small part of a container engine the orchestrator uses.
@@ -112,6 +113,14 @@ type ContainerSpec struct {
 	TTY        bool
 	OpenStdin  bool
 	AutoRemove bool
+	Restart    Restart // the zero value: never
+}
+
+// Restart is when the engine starts a container again by itself: after it
+// exits, and when the engine starts.
+type Restart struct {
+	Policy     string // "no", "on-failure", "unless-stopped" or "always"; "" = no
+	MaxRetries int    // on-failure: give up after this many in a row; 0 = never
 }
 
 // ExecSpec is a command run inside a running container.

@@ -109,6 +109,7 @@ func (o *Orchestrator) serviceSpec(in project.Instance, imageID string, node *Ta
 	// data dir could corrupt it: those stop the old task first.
 	spec.StopFirst = len(spec.Ports) > 0 || in.PersistentDir != nil
 	spec.Monitor = monitor
+	spec.Restart, spec.MaxAttempts = swarmRestart(in.Restart)
 	spec.ContainerLabels = labels
 	fields := serviceFields(spec, imageID)
 	labels[LabelSpecHash] = fingerprint(fields)
@@ -129,5 +130,31 @@ func serviceFields(s ServiceSpec, imageID string) map[string]string {
 	delete(f, "links")
 	f["node"] = short(strings.Join(s.Constraints, "\n"))
 	f["update"] = short(fmt.Sprint(s.StopFirst, s.Monitor))
+	// Services made before restart policies restart on any exit: only
+	// another condition is a field, so they are not updated for nothing.
+	if s.Restart != swarmRestartAny || s.MaxAttempts != 0 {
+		f["restart"] = short(fmt.Sprint(s.Restart, ":", s.MaxAttempts))
+	}
 	return f
+}
+
+// The swarm's restart conditions.
+const (
+	swarmRestartNone      = "none"
+	swarmRestartOnFailure = "on-failure"
+	swarmRestartAny       = "any"
+)
+
+// swarmRestart maps a restart policy to the swarm's condition; not given is
+// unless-stopped, as on a host. A service keeps no "stopped by hand" state
+// (a task stopped by hand is replaced): unless-stopped and always are both
+// any.
+func swarmRestart(r project.RestartPolicy) (string, int) {
+	switch r.Policy() {
+	case project.RestartNo:
+		return swarmRestartNone, 0
+	case project.RestartOnFailure:
+		return swarmRestartOnFailure, r.Retries()
+	}
+	return swarmRestartAny, 0
 }

@@ -66,6 +66,9 @@ func (o *Orchestrator) containerSpec(in project.Instance, imageID string, linkIP
 		spec.Cmd = []string{"bash"}
 		spec.TTY, spec.OpenStdin, spec.AutoRemove = true, true, true
 	}
+	restart := o.restart(in)
+	spec.Restart = Restart{Policy: string(restart.Policy()), MaxRetries: restart.Retries()}
+	spec.Labels[LabelRestart] = string(restart)
 	fields := specFields(spec, imageID)
 	spec.Labels[LabelSpecHash] = fingerprint(fields)
 	spec.Labels[LabelSpecFields] = encodeFields(fields)
@@ -101,6 +104,11 @@ func specFields(s ContainerSpec, imageID string) map[string]string {
 	for _, kv := range s.Env {
 		k, v, _ := strings.Cut(kv, "=")
 		f["env "+k] = short(v)
+	}
+	// Containers made before restart policies have none: only a policy
+	// other than no is a field, so they are not recreated for nothing.
+	if s.Restart.Policy != "" && s.Restart.Policy != string(project.RestartNo) {
+		f["restart"] = short(fmt.Sprint(s.Restart.Policy, ":", s.Restart.MaxRetries))
 	}
 	return f
 }

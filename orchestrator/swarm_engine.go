@@ -99,4 +99,9 @@ type ServiceSpec struct {
 	// done; a task failing within it rolls the update back.
 	Monitor time.Duration
 	Cmd     []string // nil = image default
+	// Restart is when the swarm starts a new task for one that exited, in
+	// the swarm's words: "none", "on-failure" or "any" ("" = any).
+	// MaxAttempts bounds on-failure's new tasks; 0 = no limit.
+	Restart     string
+	MaxAttempts int
 }

@@ -57,6 +57,24 @@ func (t Target) DataDir(container, instance string) string {
 	return t.join(container + "_" + instance)
 }
 
+// restart is the policy of an instance's container on the target: the run
+// conf's or the task's, else unless-stopped on a host, so a droplet that
+// reboots runs its instances again, and no on the local engine, where an
+// engine restart (the laptop's reboot) should not bring back instances the
+// user is done with. An interactive instance's container is removed when
+// its shell exits: it never restarts.
+func (t Target) restart(in project.Instance) project.RestartPolicy {
+	switch {
+	case in.Interactive:
+		return project.RestartNo
+	case in.Restart != "":
+		return in.Restart
+	case t.Host != "":
+		return project.RestartUnlessStopped
+	}
+	return project.RestartNo
+}
+
 // VolumeSource is the path a volume is bound from on the target: a
 // project-relative volume is its copy under the data root on a remote
 // machine, the project's own folder locally; an absolute one is the

@@ -27,6 +27,7 @@ type Entry struct {
 	Group        string
 	Sleep        *float64
 	SeedCommand  *string
+	Restart      *RestartPolicy
 
 	Linked, PublishPorts, PersistentData, PersistentLog, PersistentOpt, Safemode, Interactive *bool
 }
@@ -53,7 +54,7 @@ type EnvVar struct {
 var (
 	entryKeys = []string{"container", "instance", "instance_type", "links", "env_vars", "hostname", "volumes", "group",
 		"sleep", "seed_command", "linked", "publish_ports", "persistent_data", "persistent_log", "persistent_opt",
-		"safemode", "interactive"}
+		"safemode", "interactive", "restart"}
 	linkKeys   = []string{"name", "container", "instance"}
 	instanceRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
 	linkNameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
@@ -170,6 +171,9 @@ func (ep *entryParser) entry(n *yaml.Node) (e Entry, ok bool) {
 				ep.errf(f.Line, "%q must be true or false, not %s", b.key, conffile.KindName(f.Val))
 			}
 		}
+	}
+	if f, has := keys["restart"]; has {
+		e.Restart = ep.restart(f, e)
 	}
 	if f, has := keys["volumes"]; has {
 		e.Volumes = ep.volumes(f)

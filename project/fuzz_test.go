@@ -51,6 +51,7 @@ func FuzzRunConf(f *testing.F) {
 	f.Add([]byte(`[{"container": "web", "instance": "master", "links": [{"name": "DB", "container": "db", "instance": null}]}]`), false)
 	f.Add([]byte("# c\n{\"include\": [\"run.conf\"], \"instances\": [{\"container\": \"db\", \"env_vars\": {\"A\": null, \"B\": 1}}]}"), false)
 	f.Add([]byte("x-a: &a {group: g}\ninstances:\n  - {container: web, <<: *a, volumes: [\"a:/b:ro\"]}\n"), true)
+	f.Add([]byte("- {container: web, restart: \"on-failure:3\"}\n- {container: web, instance: interactive, restart: always}\n"), true)
 	f.Fuzz(func(t *testing.T, data []byte, isYAML bool) {
 		file := "apps_containers/run.conf"
 		if isYAML {

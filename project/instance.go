@@ -65,6 +65,9 @@ type Instance struct {
 	Env            map[string]string `json:"env"`
 	Volumes        []Volume          `json:"volumes"`
 	PersistentDir  *string           `json:"persistent_dir"`
+	// Restart is the run conf's or the task's policy; "" = the target's
+	// default. An interactive instance has no.
+	Restart RestartPolicy `json:"restart,omitempty"`
 	// MissingEnv lists env_vars declared null in run.conf and found neither in
 	// the process environment nor in host.conf, sorted.
 	MissingEnv []string `json:"-"`

@@ -25,6 +25,7 @@ type Overrides struct {
 	Linked, PublishPorts, PersistentData, PersistentLog, PersistentOpt, Safemode, Interactive *bool
 	Hostname, SeedCommand, Volumes                                                            *string
 	Sleep                                                                                     *float64
+	Restart                                                                                   *RestartPolicy
 }
 
 // Resolve turns the selected entries into instances, in run order. A
@@ -40,8 +41,16 @@ func (p *Project) Resolve(sel Selection, ov Overrides) ([]Instance, error) {
 		return nil, err
 	}
 	out := make([]Instance, 0, len(entries))
+	var errs []error
 	for _, e := range entries {
-		out = append(out, p.resolve(e, ov, volumes))
+		in := p.resolve(e, ov, volumes)
+		if ov.Restart != nil && *ov.Restart != RestartNo && in.Interactive {
+			errs = append(errs, fmt.Errorf("restart=%s: %s is interactive (its container is removed when its shell exits), so it never restarts", *ov.Restart, in.Name))
+		}
+		out = append(out, in)
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
 	}
 	return out, nil
 }
@@ -51,6 +60,11 @@ func (ov Overrides) check() ([]VolumeSpec, error) {
 	var errs []error
 	if ov.InstanceType != nil {
 		if _, err := ParseInstanceType(string(*ov.InstanceType)); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if ov.Restart != nil {
+		if _, err := ParseRestart(string(*ov.Restart)); err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -150,6 +164,10 @@ func (p *Project) resolve(e Entry, ov Overrides, ovVolumes []VolumeSpec) Instanc
 	}
 	// safemode is interactive without entrypoint-local.sh, so it implies it.
 	in.Interactive = pick(ov.Interactive, e.Interactive, d.interactive) || in.Safemode
+	in.Restart = pick(ov.Restart, e.Restart, "")
+	if in.Interactive {
+		in.Restart = RestartNo
+	}
 	if in.PublishPorts {
 		if c := p.Containers[e.Container]; c != nil {
 			in.Ports = append(in.Ports, c.Exposed...)

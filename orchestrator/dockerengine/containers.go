@@ -60,9 +60,12 @@ func (e *Engine) ImageID(ctx context.Context, ref string) (string, error) {
 }
 
 // Create creates a container already joined to its network, with its
-// aliases and links, so no separate connect call is needed. The restart
-// policy is "no": dockerops starts what the run conf says, and an engine
-// restart should not bring back instances the user cleaned or stopped.
+// aliases and links, so no separate connect call is needed. Its restart
+// policy is the spec's: "no" (the zero value, and the local engine's
+// default) because dockerops starts what the run conf says and an engine
+// restart should not bring back instances the user stopped; a host's
+// default is unless-stopped, which survives a reboot yet keeps a stopped
+// instance stopped.
 func (e *Engine) Create(ctx context.Context, spec orchestrator.ContainerSpec) (string, error) {
 	exposed, bindings, err := portSets(spec.Ports)
 	if err != nil {
@@ -87,7 +90,7 @@ func (e *Engine) Create(ctx context.Context, spec orchestrator.ContainerSpec) (s
 		Binds:         spec.Binds,
 		PortBindings:  bindings,
 		AutoRemove:    spec.AutoRemove,
-		RestartPolicy: container.RestartPolicy{Name: container.RestartPolicyDisabled},
+		RestartPolicy: restartPolicy(spec.Restart),
 	}
 	var netCfg *network.NetworkingConfig
 	if spec.Network != "" {
@@ -101,6 +104,13 @@ func (e *Engine) Create(ctx context.Context, spec orchestrator.ContainerSpec) (s
 		return "", e.check(err, "create container %s", spec.Name)
 	}
 	return resp.ID, nil
+}
+
+func restartPolicy(r orchestrator.Restart) container.RestartPolicy {
+	if r.Policy == "" {
+		return container.RestartPolicy{Name: container.RestartPolicyDisabled}
+	}
+	return container.RestartPolicy{Name: container.RestartPolicyMode(r.Policy), MaximumRetryCount: r.MaxRetries}
 }
 
 // portSets publishes each port on the same host port on every interface

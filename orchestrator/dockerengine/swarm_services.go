@@ -176,7 +176,21 @@ func (e *Engine) EnsureOverlay(ctx context.Context, name string, labels map[stri
 	return e.check(err, "create overlay network %s", name)
 }
 
-// serviceSpec is one replica of an instance: restarted on any exit, updated
+// restartCondition is the service's restart condition ("" = any), with the
+// delay between two new tasks.
+func restartCondition(s orchestrator.ServiceSpec, delay time.Duration) *swarm.RestartPolicy {
+	p := &swarm.RestartPolicy{Condition: swarm.RestartPolicyConditionAny, Delay: &delay}
+	if s.Restart != "" {
+		p.Condition = swarm.RestartPolicyCondition(s.Restart)
+	}
+	if s.MaxAttempts > 0 {
+		n := uint64(s.MaxAttempts)
+		p.MaxAttempts = &n
+	}
+	return p
+}
+
+// serviceSpec is one replica of an instance: restarted as its spec says, updated
 // one task at a time and rolled back when the new task fails within the
 // monitor window.
 func serviceSpec(s orchestrator.ServiceSpec) (swarm.ServiceSpec, error) {
@@ -197,7 +211,7 @@ func serviceSpec(s orchestrator.ServiceSpec) (swarm.ServiceSpec, error) {
 				Image: s.Image, Labels: s.ContainerLabels, Hostname: s.Hostname,
 				Env: s.Env, Args: s.Cmd, Mounts: mounts,
 			},
-			RestartPolicy: &swarm.RestartPolicy{Condition: swarm.RestartPolicyConditionAny, Delay: &delay},
+			RestartPolicy: restartCondition(s, delay),
 			Placement:     &swarm.Placement{Constraints: s.Constraints},
 			Networks:      []swarm.NetworkAttachmentConfig{{Target: s.Network, Aliases: s.Aliases}},
 		},

@@ -419,6 +419,9 @@ func (f *Fake) Create(_ context.Context, spec orchestrator.ContainerSpec) (strin
 	if _, ok := f.containers[spec.Name]; ok {
 		return "", fmt.Errorf("conflict: container name %s is already in use", spec.Name)
 	}
+	if spec.AutoRemove && spec.Restart.Policy != "" && spec.Restart.Policy != "no" {
+		return "", fmt.Errorf("can't create 'AutoRemove' container with restart policy") // the engine's words
+	}
 	if spec.Network != "" && !f.networks[spec.Network] && !overlay {
 		return "", fmt.Errorf("network %s not found", spec.Network)
 	}

@@ -32,6 +32,7 @@ var (
 		{"sleep", kindNumber, "wait after start before dependants start"},
 		{"seed_command", kindString, "command run once after the first start"},
 		{"volumes", kindString, `extra bind mounts, "host:container[,host2:container2]"`},
+		{"restart", kindString, "no, on-failure[:N], unless-stopped or always (default: unless-stopped on hosts and the swarm, no locally)"},
 	}
 )
 

@@ -33,6 +33,10 @@ func (s *session) resolve(a Args) (*project.Project, []project.Instance, error) 
 		t := project.InstanceType(v)
 		ov.InstanceType = &t
 	}
+	if v, ok := a.str("restart"); ok {
+		r := project.RestartPolicy(v)
+		ov.Restart = &r
+	}
 	if a.has("sleep") {
 		f := a.numOr("sleep", 0)
 		ov.Sleep = &f
@@ -67,14 +71,20 @@ func runConfig(_ context.Context, s *session, a Args) error {
 
 func writeConfigTable(w io.Writer, instances []project.Instance) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "NAME\tTYPE\tHOSTNAME\tGROUP\tPORTS\tLINKS\tPERSISTENT")
+	fmt.Fprintln(tw, "NAME\tTYPE\tHOSTNAME\tGROUP\tPORTS\tLINKS\tRESTART\tPERSISTENT")
 	for _, in := range instances {
 		persistent := "-"
 		if in.PersistentDir != nil {
 			persistent = *in.PersistentDir
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", in.Name, in.InstanceType, in.Hostname,
-			dash(in.Group), dash(portList(in.Ports)), dash(linkList(in.Links)), persistent)
+		// config knows no target: "default" is unless-stopped on a host
+		// or the swarm, no on the local engine.
+		restart := string(in.Restart)
+		if restart == "" {
+			restart = "default"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", in.Name, in.InstanceType, in.Hostname,
+			dash(in.Group), dash(portList(in.Ports)), dash(linkList(in.Links)), restart, persistent)
 	}
 	return tw.Flush()
 }
