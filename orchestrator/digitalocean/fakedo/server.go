@@ -37,6 +37,11 @@ type Config struct {
 	OnCreate func(d *godo.Droplet) (publicIPv4, privateIPv4 string)
 	// OnDelete, when set, is called for each deleted droplet.
 	OnDelete func(d *godo.Droplet)
+	// OnAttach and OnDetach, when set, are called (without the fake's lock)
+	// when a volume's attach or detach action completes, and OnDetach for
+	// each volume of a droplet being deleted (before OnDelete), so a droplet
+	// stand-in can make the device appear and go.
+	OnAttach, OnDetach func(v *godo.Volume, d *godo.Droplet)
 
 	// What the real API does and a kind fake would not.
 
@@ -88,6 +93,7 @@ type Server struct {
 	failNext   int // requests still to answer failCode
 	failCode   int
 	vpcs       map[string]string // VPC UUID -> region
+	volumes    []*volume
 }
 
 // New starts a fake API; stop it with Close.
@@ -193,6 +199,7 @@ func (s *Server) routes() http.Handler {
 	s.domainRoutes(mux)
 	s.imageRoutes(mux)
 	s.accountRoutes(mux)
+	s.volumeRoutes(mux)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
 		s.calls[r.Method+" "+r.URL.Path]++
