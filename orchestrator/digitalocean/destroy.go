@@ -18,9 +18,10 @@ import (
 // (the API refuses to delete a locked droplet: its names must not go while
 // it runs on), and Destroy then waits for every deleted droplet to be gone
 // (404 or status "archive"), so a provision right after it makes new ones.
-// Hosts without a droplet are not an error. It returns the addresses of the
-// droplets it deleted, even when it fails part way, so their ssh host keys
-// can be forgotten.
+// The hosts' block storage volumes are then detached and kept, or deleted
+// with WithPurgeVolumes. Hosts without a droplet are not an error. It
+// returns the addresses of the droplets it deleted, even when it fails part
+// way, so their ssh host keys can be forgotten.
 func Destroy(ctx context.Context, client *godo.Client, project string, hosts []string, opts ...Option) (deleted []string, err error) {
 	o := applyOptions(opts)
 	if err := checkProject(project); err != nil {
@@ -38,7 +39,7 @@ func Destroy(ctx context.Context, client *godo.Client, project string, hosts []s
 	}
 	if len(doomed) == 0 {
 		fmt.Fprintf(o.progress, "project %q has no droplet to destroy\n", project)
-		return nil, nil
+		return nil, releaseVolumes(ctx, client, project, hosts, nil, o)
 	}
 	var records map[string][]godo.DomainRecord // zone -> A and AAAA records, read once
 	var accepted []godo.Droplet
@@ -79,7 +80,7 @@ func Destroy(ctx context.Context, client *godo.Client, project string, hosts []s
 			return deleted, err
 		}
 	}
-	return deleted, nil
+	return deleted, releaseVolumes(ctx, client, project, hosts, accepted, o)
 }
 
 // deleteDroplet deletes a droplet once it is unlocked, retrying while the

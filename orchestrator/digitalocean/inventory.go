@@ -24,9 +24,17 @@ type InventoryHost struct {
 	// VPC is the droplet's vpc_uuid: private addresses reach only the
 	// droplets of the same VPC. "" in an inventory written before it was
 	// recorded (see SameVPC).
-	VPC     string     `json:"vpc_uuid,omitempty"`
-	Private Interfaces `json:"private_network_interfaces"`
-	Public  Interfaces `json:"public_network_interfaces"`
+	VPC     string           `json:"vpc_uuid,omitempty"`
+	Private Interfaces       `json:"private_network_interfaces"`
+	Public  Interfaces       `json:"public_network_interfaces"`
+	Volume  *InventoryVolume `json:"volume,omitempty"` // the host's block storage volume, if any
+}
+
+// InventoryVolume is a host's block storage volume.
+type InventoryVolume struct {
+	Name     string `json:"name"`
+	SizeGB   int64  `json:"size_gigabytes"`
+	Attached bool   `json:"attached"` // to the host's droplet
 }
 
 // Interfaces are a host's addresses; a missing one is left out of the JSON.

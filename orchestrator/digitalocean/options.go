@@ -13,6 +13,7 @@ type options struct {
 	pollInterval time.Duration
 	timeout      time.Duration
 	shutdown     time.Duration
+	purgeVolumes bool
 }
 
 // WithProgress sends one line per event to w (stderr).

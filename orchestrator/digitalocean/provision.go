@@ -79,6 +79,7 @@ type state struct {
 	imageFits   map[string]imageFit                // host -> where its image can go
 	zoneOf      map[string]string                  // DNS name -> account domain
 	records     map[string][]godo.DomainRecord     // domain -> A/AAAA/CNAME records
+	volumes     map[string]Volume                  // host -> its block storage volume
 }
 
 // options are the request's waits, for the helpers Snapshot and Destroy use.
@@ -121,15 +122,18 @@ func Provision(ctx context.Context, client *godo.Client, req ProvisionRequest) (
 		client: client, req: req, out: req.Progress,
 		images: map[string]godo.DropletCreateImage{}, snapshot: map[string]bool{},
 		droplets: map[string]*godo.Droplet{}, created: map[string]bool{}, creates: map[string]int{}, imageFits: map[string]imageFit{},
-		zoneOf: map[string]string{}, records: map[string][]godo.DomainRecord{},
+		zoneOf: map[string]string{}, records: map[string][]godo.DomainRecord{}, volumes: map[string]Volume{},
 	}
-	steps := []step{&preflight{}, &uploadKey{}, &createDroplets{}, &awaitActive{}, &publishDNS{}, &awaitDocker{}}
+	steps := []step{&preflight{}, &findVolumes{}, &uploadKey{}, &createDroplets{}, &awaitActive{}, &attachVolumes{}, &publishDNS{}, &awaitDocker{}, &mountVolumes{}}
 	if err := runSteps(ctx, st, steps); err != nil {
 		return nil, err
 	}
 	inv := Inventory{}
 	for _, h := range req.Hosts {
 		inv[h.Name] = inventoryHost(st.droplets[h.Name], slices.Clone(h.Names))
+		if v, ok := st.volumes[h.Name]; ok {
+			inv[h.Name] = withVolume(inv[h.Name], v, st.droplets[h.Name].ID)
+		}
 	}
 	return inv, nil
 }

@@ -10,7 +10,8 @@ import (
 
 // RebuildInventory describes the project's droplets from the account alone:
 // the droplets tagged with the project, each named after its host, with the
-// DNS names whose A or AAAA records point at its public addresses.
+// DNS names whose A or AAAA records point at its public addresses, and its
+// block storage volume.
 func RebuildInventory(ctx context.Context, client *godo.Client, project string) (Inventory, error) {
 	if err := checkProject(project); err != nil {
 		return nil, err
@@ -24,6 +25,10 @@ func RebuildInventory(ctx context.Context, client *godo.Client, project string) 
 		return inv, nil
 	}
 	namesOf, err := addressNames(ctx, client)
+	if err != nil {
+		return nil, err
+	}
+	volumes, err := ProjectVolumes(ctx, client, project, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -41,6 +46,11 @@ func RebuildInventory(ctx context.Context, client *godo.Client, project string) 
 			}
 		}
 		inv[host] = inventoryHost(d, names)
+		for _, v := range volumes {
+			if v.Host == host {
+				inv[host] = withVolume(inv[host], v, d.ID)
+			}
+		}
 	}
 	return inv, nil
 }
