@@ -168,6 +168,10 @@ func runDestroy(ctx context.Context, s *session, a Args) error {
 			return err
 		}
 	}
+	opts, err := s.purgeVolumes(ctx, a, client, p.Name, names)
+	if err != nil {
+		return err
+	}
 	progress, err := s.progressLines(a, "destroy")
 	if err != nil {
 		return err
@@ -178,7 +182,7 @@ func runDestroy(ctx context.Context, s *session, a Args) error {
 			return err
 		}
 	}
-	deleted, err := digitalocean.Destroy(ctx, client, p.Name, names, digitalocean.WithProgress(progress))
+	deleted, err := digitalocean.Destroy(ctx, client, p.Name, names, append(opts, digitalocean.WithProgress(progress))...)
 	// The addresses go to the next droplets, with other host keys.
 	if ferr := dockerengine.ForgetHosts(knownHostsPath(p), deleted...); err == nil {
 		err = ferr
