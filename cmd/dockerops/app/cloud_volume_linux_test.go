@@ -24,8 +24,9 @@ func (c *cloudAPI) runOnTTY(tty *os.File, args ...string) (int, string) {
 	return code, errb.String()
 }
 
-// destroy keeps a host's volume; destroy with purge=True asks one question
-// naming the volume and its size, keeps it on no and deletes it on yes.
+// destroy keeps a host's volume, which inventory tells of; destroy with
+// purge=True asks one question naming the volume and its size, keeps it on
+// no and deletes it on yes.
 func TestCloudDestroyPurgeAsksNamingTheVolume(t *testing.T) {
 	c := newCloudAPI(t, fakedo.Config{ActivateAfter: 1})
 	c.editHosts(`"db1": {"region": "fra1"`, `"db1": {"region": "fra1", "volume": 20`)
@@ -36,6 +37,10 @@ func TestCloudDestroyPurgeAsksNamingTheVolume(t *testing.T) {
 	}
 	if inv := c.must("inventory"); !strings.Contains(inv, `"name": "`+name+`"`) || !strings.Contains(inv, `"attached": true`) {
 		t.Errorf("inventory does not show the attached volume:\n%s", inv)
+	}
+	c.must("destroy:db1,force=True")
+	if code, _, stderr := c.run("inventory"); code != 0 || !strings.Contains(stderr, "db1: volume "+name+" (20 GB, fra1) is kept") {
+		t.Errorf("inventory after destroy:db1: exit %d; it does not tell of the kept volume:\n%s", code, stderr)
 	}
 
 	for _, answer := range []string{"y\nn", "y\ny"} {

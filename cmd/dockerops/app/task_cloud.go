@@ -141,6 +141,9 @@ func runInventory(ctx context.Context, s *session, _ Args) error {
 	if err := digitalocean.WriteInventory(inventoryPath(p), inv); err != nil {
 		return err
 	}
+	if err := sayKeptVolumes(ctx, s.env.Stderr, client, p.Name, inv); err != nil {
+		return err
+	}
 	return printInventory(s, inv)
 }
 

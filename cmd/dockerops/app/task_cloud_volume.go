@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/digitalocean/godo"
@@ -33,4 +34,20 @@ func (s *session) purgeVolumes(ctx context.Context, a Args, client *godo.Client,
 		}
 	}
 	return []digitalocean.Option{digitalocean.WithPurgeVolumes()}, nil
+}
+
+// sayKeptVolumes tells, on w, of the project's volumes that no droplet of
+// the inventory has: kept by destroy, for the host's next droplet.
+func sayKeptVolumes(ctx context.Context, w io.Writer, client *godo.Client, project string, inv digitalocean.Inventory) error {
+	vols, err := digitalocean.ProjectVolumes(ctx, client, project, nil)
+	if err != nil {
+		return err
+	}
+	for _, v := range vols {
+		if entry, ok := inv[v.Host]; !ok || entry.Volume == nil {
+			fmt.Fprintf(w, "%s: volume %s (%d GB, %s) is kept, attached to no droplet of the host: provision:%s attaches it; destroy:%s,purge=True deletes it\n",
+				v.Host, v.Name, v.SizeGB, v.Region, v.Host, v.Host)
+		}
+	}
+	return nil
 }
