@@ -2,6 +2,7 @@ package digitalocean
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"net/http"
@@ -18,12 +19,13 @@ import (
 // (the API refuses to delete a locked droplet: its names must not go while
 // it runs on), and Destroy then waits for every deleted droplet to be gone
 // (404 or status "archive"), so a provision right after it makes new ones.
-// It then deletes the destroyed hosts' cloud firewalls (all of the
-// project's for every host) and keeps their reserved IPs, unassigned,
-// unless WithReleaseReservedIPs names them. Hosts without a droplet are
-// not an error. It returns the addresses of the
-// droplets it deleted, even when it fails part way, so their ssh host keys
-// can be forgotten.
+// It then detaches the hosts' block storage volumes and keeps them, or
+// deletes them with WithPurgeVolumes, deletes the destroyed hosts' cloud
+// firewalls (all of the project's for every host) and keeps their reserved
+// IPs, unassigned, unless WithReleaseReservedIPs names them. Hosts without
+// a droplet are not an error. It returns the addresses of the droplets it
+// deleted, even when it fails part way, so their ssh host keys can be
+// forgotten.
 func Destroy(ctx context.Context, client *godo.Client, project string, hosts []string, opts ...Option) (deleted []string, err error) {
 	o := applyOptions(opts)
 	if err := checkProject(project); err != nil {
@@ -52,7 +54,7 @@ func Destroy(ctx context.Context, client *godo.Client, project string, hosts []s
 	}
 	if len(doomed) == 0 {
 		fmt.Fprintf(o.progress, "project %q has no droplet to destroy\n", project)
-		return nil, destroyNetwork(ctx, client, project, hosts, kept, o)
+		return nil, errors.Join(releaseVolumes(ctx, client, project, hosts, nil, o), destroyNetwork(ctx, client, project, hosts, kept, o))
 	}
 	var records map[string][]godo.DomainRecord // zone -> A and AAAA records, read once
 	var accepted []godo.Droplet
@@ -93,7 +95,7 @@ func Destroy(ctx context.Context, client *godo.Client, project string, hosts []s
 			return deleted, err
 		}
 	}
-	return deleted, destroyNetwork(ctx, client, project, hosts, kept, o)
+	return deleted, errors.Join(releaseVolumes(ctx, client, project, hosts, accepted, o), destroyNetwork(ctx, client, project, hosts, kept, o))
 }
 
 // deleteDroplet deletes a droplet once it is unlocked, retrying while the

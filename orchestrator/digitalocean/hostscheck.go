@@ -17,7 +17,7 @@ import (
 )
 
 // hostKeys are the keys a host may have, in the order help lists them.
-var hostKeys = []string{"region", "size", "image", "backups", "ipv6", "monitoring", "vpc_uuid", "tags", "names", "groups", "data_dir", "manager", "ssh_from", "reserved_ip"}
+var hostKeys = []string{"region", "size", "image", "backups", "ipv6", "monitoring", "vpc_uuid", "tags", "names", "groups", "data_dir", "manager", "ssh_from", "reserved_ip", "volume"}
 
 var (
 	hostNameRE = regexp.MustCompile(`^[a-z0-9]([a-z0-9_-]{0,61}[a-z0-9])?$`)
@@ -207,6 +207,8 @@ func (c *hostsChecker) host(name string, line int, n *yaml.Node) Host {
 			h.SSHFrom = c.sshFrom(where, v)
 		case "reserved_ip":
 			h.ReservedIP = c.boolean(where, v)
+		case "volume":
+			h.Volume = c.volumeSize(where, v)
 		default:
 			c.addf(f.Line, "host %q: unknown key %q%s (valid keys: %s)", name, f.Key, project.DidYouMean(f.Key, hostKeys), strings.Join(hostKeys, ", "))
 		}
@@ -248,6 +250,20 @@ func (c *hostsChecker) image(where string, n *yaml.Node) string {
 		c.addf(n.Line, "%s: %q is not an image slug, snapshot name or image ID", where, s)
 	}
 	return s
+}
+
+// volumeSize reads a volume's size in GiB, within DigitalOcean's limits.
+func (c *hostsChecker) volumeSize(where string, n *yaml.Node) int {
+	gb, err := strconv.Atoi(n.Value)
+	if n.Kind != yaml.ScalarNode || n.Tag != "!!int" || err != nil {
+		c.addf(n.Line, "%s must be the volume's size in GB, a whole number, got %s", where, describe(n))
+		return 0
+	}
+	if gb < MinVolumeGB || gb > MaxVolumeGB {
+		c.addf(n.Line, "%s: %d GB is outside DigitalOcean's volume sizes (%d to %d GB)", where, gb, MinVolumeGB, MaxVolumeGB)
+		return 0
+	}
+	return gb
 }
 
 func (c *hostsChecker) boolean(where string, n *yaml.Node) bool {

@@ -46,6 +46,7 @@ type Host struct {
 	// first three when there are three or more.
 	Manager bool
 	DataDir string // absolute, clean POSIX path on the droplet for the project's data; "" = see DataRoot
+	Volume  int    // GB of a block storage volume mounted at DataRoot; 0 = none (see VolumeName)
 	File    string // the hosts file it was read from, for messages
 	Line    int    // line of the host in the file, for messages
 

@@ -207,3 +207,15 @@ func TestParseHostsManagers(t *testing.T) {
 		}
 	}
 }
+
+func TestVolumeKey(t *testing.T) {
+	hs, err := ParseHosts("hosts.conf", []byte(`{"db": {"region": "fra1", "volume": 10}, "web": {"region": "fra1"}, "max": {"region": "fra1", "volume": 16384}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]int{"db": 10, "web": 0, "max": 16384} {
+		if h, _ := hs.Lookup(name); h.Volume != want {
+			t.Errorf("host %s: Volume = %d, want %d", name, h.Volume, want)
+		}
+	}
+}

@@ -32,7 +32,15 @@ type InventoryHost struct {
 	// point at; Public.IPv4 stays the droplet's own (SSH goes there).
 	ReservedIP string `json:"reserved_ip,omitempty"`
 	// Firewalls are the names of the cloud firewalls that cover the host.
-	Firewalls []string `json:"firewalls,omitempty"`
+	Firewalls []string         `json:"firewalls,omitempty"`
+	Volume    *InventoryVolume `json:"volume,omitempty"` // the host's block storage volume, if any
+}
+
+// InventoryVolume is a host's block storage volume.
+type InventoryVolume struct {
+	Name     string `json:"name"`
+	SizeGB   int64  `json:"size_gigabytes"`
+	Attached bool   `json:"attached"` // to the host's droplet
 }
 
 // Interfaces are a host's addresses; a missing one is left out of the JSON.

@@ -14,6 +14,7 @@ type options struct {
 	timeout      time.Duration
 	shutdown     time.Duration
 	release      map[string]string // host -> reserved IP to release (WithReleaseReservedIPs)
+	purgeVolumes bool
 }
 
 // WithProgress sends one line per event to w (stderr).

@@ -89,6 +89,7 @@ type state struct {
 
 	reservedIPs []godo.ReservedIP // the account's, read when a host has reserved_ip
 	reserved    map[string]string // host -> its reserved IP
+	volumes     map[string]Volume // host -> its block storage volume
 }
 
 // options are the request's waits, for the helpers Snapshot and Destroy use.
@@ -132,10 +133,10 @@ func Provision(ctx context.Context, client *godo.Client, req ProvisionRequest) (
 		images: map[string]godo.DropletCreateImage{}, snapshot: map[string]bool{},
 		droplets: map[string]*godo.Droplet{}, created: map[string]bool{}, creates: map[string]int{}, imageFits: map[string]imageFit{},
 		zoneOf: map[string]string{}, records: map[string][]godo.DomainRecord{},
-		reserved: map[string]string{},
+		reserved: map[string]string{}, volumes: map[string]Volume{},
 	}
-	steps := []step{&preflight{}, &uploadKey{}, &createDroplets{}, &syncFirewalls{}, &awaitActive{}, &assignReservedIPs{},
-		&publishDNS{}, &awaitDocker{}}
+	steps := []step{&preflight{}, &findVolumes{}, &uploadKey{}, &createDroplets{}, &syncFirewalls{}, &awaitActive{},
+		&assignReservedIPs{}, &attachVolumes{}, &publishDNS{}, &awaitDocker{}, &mountVolumes{}}
 	if err := runSteps(ctx, st, steps); err != nil {
 		return nil, err
 	}
@@ -143,6 +144,9 @@ func Provision(ctx context.Context, client *godo.Client, req ProvisionRequest) (
 	for _, h := range req.Hosts {
 		inv[h.Name] = inventoryHost(st.droplets[h.Name], slices.Clone(h.Names))
 		inv[h.Name] = withCloudNetwork(inv[h.Name], st.req.Project, h.Name, st.reserved[h.Name])
+		if v, ok := st.volumes[h.Name]; ok {
+			inv[h.Name] = withVolume(inv[h.Name], v, st.droplets[h.Name].ID)
+		}
 	}
 	return inv, nil
 }

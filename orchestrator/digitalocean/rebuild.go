@@ -10,7 +10,8 @@ import (
 
 // RebuildInventory describes the project's droplets from the account alone:
 // the droplets tagged with the project, each named after its host, with the
-// DNS names whose A or AAAA records point at its public addresses.
+// DNS names whose A or AAAA records point at its public addresses, and its
+// block storage volume.
 func RebuildInventory(ctx context.Context, client *godo.Client, project string) (Inventory, error) {
 	if err := checkProject(project); err != nil {
 		return nil, err
@@ -31,6 +32,10 @@ func RebuildInventory(ctx context.Context, client *godo.Client, project string) 
 	if err != nil {
 		return nil, err
 	}
+	volumes, err := ProjectVolumes(ctx, client, project, nil)
+	if err != nil {
+		return nil, err
+	}
 	for i := range droplets {
 		d := &droplets[i]
 		host := hostOf(*d, project)
@@ -48,6 +53,11 @@ func RebuildInventory(ctx context.Context, client *godo.Client, project string) 
 		if e := inv[host]; reserved[d.ID] != "" || len(firewalls[d.ID]) > 0 {
 			e.ReservedIP, e.Firewalls = reserved[d.ID], firewalls[d.ID]
 			inv[host] = e
+		}
+		for _, v := range volumes {
+			if v.Host == host {
+				inv[host] = withVolume(inv[host], v, d.ID)
+			}
 		}
 	}
 	return inv, nil

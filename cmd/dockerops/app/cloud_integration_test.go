@@ -30,6 +30,7 @@ type cloudProject struct {
 	// started, when set, is called with every simulated droplet once it
 	// runs, before the fake answers the create.
 	started func(*dropletsim.Droplet) error
+	disks   string // the volumes' image files, by volume ID (see attachDisk)
 }
 
 func newCloudProject(t *testing.T) *cloudProject {
@@ -37,8 +38,9 @@ func newCloudProject(t *testing.T) *cloudProject {
 	if testing.Short() {
 		t.Skip("needs a Docker engine")
 	}
-	c := &cloudProject{sims: map[string]*dropletsim.Droplet{}}
-	c.cloudAPI = newCloudAPI(t, fakedo.Config{ActivateAfter: 1, OnCreate: c.startDroplet, OnDelete: c.removeDroplet})
+	c := &cloudProject{sims: map[string]*dropletsim.Droplet{}, disks: t.TempDir()}
+	c.cloudAPI = newCloudAPI(t, fakedo.Config{ActivateAfter: 1, OnCreate: c.startDroplet, OnDelete: c.removeDroplet,
+		OnAttach: c.attachDisk, OnDetach: c.detachDisk})
 	t.Cleanup(func() {
 		c.mu.Lock()
 		defer c.mu.Unlock()

@@ -84,7 +84,7 @@ func init() {
 			Keys: []Key{{"wait", kindBool, "wait until Docker answers over SSH, then form the swarm (default True)"},
 				{"force", kindBool, "delete a droplet DigitalOcean failed to create without asking"}, keyProgress}, Run: runProvision},
 		{Name: "inventory", Summary: "Rebuild inventory.json from the DigitalOcean account alone.", Run: runInventory},
-		{Name: "destroy", Arg: "all|HOST", Summary: "Delete droplets and the DNS records dockerops made for them; destroy:HOST first drains the host's swarm node and removes it.", Keys: []Key{keyForce, {"purge", kindBool, "also release the hosts' reserved IPs (asks, naming each)"}, keyProgress}, Run: runDestroy},
+		{Name: "destroy", Arg: "all|HOST", Summary: "Delete droplets and the DNS records dockerops made for them; destroy:HOST first drains the host's swarm node and removes it.", Keys: []Key{keyForce, {"purge", kindBool, "also delete the hosts' block storage volumes with their data and release their reserved IPs (asks, naming each); without it volumes are detached and kept, reserved IPs unassigned and kept"}, keyProgress}, Run: runDestroy},
 		{Name: "snapshot", Arg: "HOST|list", Summary: "Shut a droplet down, snapshot it and power it on again (snapshot:list lists snapshots).",
 			Keys: []Key{{"name", kindString, "snapshot name"}, keyProgress}, Run: runSnapshot},
 	}

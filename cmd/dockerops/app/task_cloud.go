@@ -150,6 +150,9 @@ func runInventory(ctx context.Context, s *session, _ Args) error {
 	if err := digitalocean.WriteInventory(inventoryPath(p), inv); err != nil {
 		return err
 	}
+	if err := sayKeptVolumes(ctx, s.env.Stderr, client, p.Name, inv); err != nil {
+		return err
+	}
 	return printInventory(s, inv)
 }
 
@@ -180,8 +183,12 @@ func runDestroy(ctx context.Context, s *session, a Args) error {
 	if err != nil {
 		return err
 	}
+	purgeVols, volumes, err := purgeVolumes(ctx, a, client, p.Name, names)
+	if err != nil {
+		return err
+	}
 	if !a.flag("force") {
-		if err := s.confirm("Destroy " + what + " and its DNS records" + purgeQuestion(purged) + "?"); err != nil {
+		if err := s.confirm("Destroy " + what + " and its DNS records" + purgeQuestion(append(volumes, purged...)) + "?"); err != nil {
 			return err
 		}
 	}
@@ -191,8 +198,10 @@ func runDestroy(ctx context.Context, s *session, a Args) error {
 	}
 	defer progress.Close()
 	opts := []digitalocean.Option{digitalocean.WithProgress(progress)}
-	if release != nil {
-		opts = append(opts, release)
+	for _, o := range []digitalocean.Option{release, purgeVols} {
+		if o != nil {
+			opts = append(opts, o)
+		}
 	}
 	if names != nil {
 		if err := s.leaveSwarm(ctx, p, hosts, a.Arg, progress); err != nil {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/docker/docker/api/types/container"
@@ -30,6 +31,9 @@ type Droplet struct {
 	Container string // the container's name on the local engine
 	Volume    string // the volume holding the droplet's /var/lib/docker
 	cli       *client.Client
+
+	mu    sync.Mutex
+	disks map[string]string // block storage volume name -> loop device (see AttachDisk)
 }
 
 // Option tunes Start.
@@ -97,8 +101,10 @@ func (d *Droplet) run(ctx context.Context, authorizedKey string) error {
 	// The flags of a Docker-in-Docker host on machines that refuse
 	// --privileged: every capability but SYS_RESOURCE, no seccomp, AppArmor
 	// or masked paths (systempaths=unconfined is empty Masked/ReadonlyPaths),
-	// the host's cgroups, and a volume for the inner engine's storage.
+	// the host's cgroups, and a volume for the inner engine's storage. Loop
+	// devices (block major 7) are allowed for the volumes AttachDisk shows.
 	host := &container.HostConfig{
+		Resources:     container.Resources{DeviceCgroupRules: []string{"b 7:* rmw"}},
 		CapAdd:        []string{"ALL"},
 		CapDrop:       []string{"SYS_RESOURCE"},
 		SecurityOpt:   []string{"seccomp=unconfined", "apparmor=unconfined"},
@@ -132,7 +138,8 @@ func (d *Droplet) run(ctx context.Context, authorizedKey string) error {
 	return nil
 }
 
-// Remove deletes the droplet's container and volume. The droplet's own
+// Remove deletes the droplet's container and volume, and detaches the loop
+// devices of its disks (their image files are the caller's). The droplet's own
 // containers are removed first, through its engine, so their cgroups (shared
 // with the local engine's host) go with them.
 func (d *Droplet) Remove(ctx context.Context) error {
@@ -147,6 +154,7 @@ func (d *Droplet) Remove(ctx context.Context) error {
 	if err := d.cli.VolumeRemove(ctx, d.Volume, true); err != nil && !client.IsErrNotFound(err) {
 		errs = append(errs, fmt.Errorf("remove volume %s: %w", d.Volume, err))
 	}
+	errs = append(errs, d.detachDisks())
 	return errors.Join(errs...)
 }
 

@@ -15,7 +15,8 @@ type action struct {
 	polls   int
 	droplet *droplet
 	effect  func()
-	fail    bool // ends "errored", without its effect
+	fail    bool   // ends "errored", without its effect
+	hook    func() // a Config hook to call, without the lock, once it completed
 }
 
 // complete ends the action, "errored" when it is to fail; the droplet then
@@ -113,10 +114,10 @@ func (s *Server) dropletAction(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) getAction(w http.ResponseWriter, raw string) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	id, _ := strconv.Atoi(raw)
 	a := s.actions[id]
 	if a == nil {
+		s.mu.Unlock()
 		notFound(w)
 		return
 	}
@@ -127,7 +128,17 @@ func (s *Server) getAction(w http.ResponseWriter, raw string) {
 	case a.polls > s.cfg.ActionPolls:
 		a.complete(s.cfg.LockAfter)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"action": a.a})
+	view, hook := a.a, a.hook
+	if a.a.Status == godo.ActionInProgress {
+		hook = nil
+	} else {
+		a.hook = nil
+	}
+	s.mu.Unlock()
+	if hook != nil {
+		hook() // the droplet sees its device before the action is seen completed
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"action": view})
 }
 
 func (s *Server) listDropletActions(w http.ResponseWriter, r *http.Request) {

@@ -61,7 +61,11 @@ func (s *Server) deleteDroplet(w http.ResponseWriter, r *http.Request) {
 	default:
 		s.droplets = slices.DeleteFunc(s.droplets, func(x *droplet) bool { return x == d })
 	}
+	detached := s.detachAll(d)
 	s.mu.Unlock()
+	for _, hook := range detached {
+		hook()
+	}
 	if s.cfg.OnDelete != nil {
 		s.cfg.OnDelete(&d.d)
 	}
@@ -76,14 +80,19 @@ func (s *Server) deleteDropletsByTag(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	var gone []*droplet
+	var detached []func()
 	s.droplets = slices.DeleteFunc(s.droplets, func(d *droplet) bool {
 		if slices.Contains(d.d.Tags, tag) {
 			gone = append(gone, d)
+			detached = append(detached, s.detachAll(d)...)
 			return true
 		}
 		return false
 	})
 	s.mu.Unlock()
+	for _, hook := range detached {
+		hook()
+	}
 	for _, d := range gone {
 		if s.cfg.OnDelete != nil {
 			s.cfg.OnDelete(&d.d)

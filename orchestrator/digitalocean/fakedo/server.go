@@ -37,6 +37,11 @@ type Config struct {
 	OnCreate func(d *godo.Droplet) (publicIPv4, privateIPv4 string)
 	// OnDelete, when set, is called for each deleted droplet.
 	OnDelete func(d *godo.Droplet)
+	// OnAttach and OnDetach, when set, are called (without the fake's lock)
+	// when a volume's attach or detach action completes, and OnDetach for
+	// each volume of a droplet being deleted (before OnDelete), so a droplet
+	// stand-in can make the device appear and go.
+	OnAttach, OnDetach func(v *godo.Volume, d *godo.Droplet)
 
 	// What the real API does and a kind fake would not.
 
@@ -91,6 +96,7 @@ type Server struct {
 	firewalls  []*firewall
 	tags       map[string]bool // tags that exist (made by a droplet create or POST /v2/tags)
 	reserved   []*reservedIP
+	volumes    []*volume
 }
 
 // New starts a fake API; stop it with Close.
@@ -198,6 +204,7 @@ func (s *Server) routes() http.Handler {
 	s.accountRoutes(mux)
 	s.firewallRoutes(mux)
 	s.reservedIPRoutes(mux)
+	s.volumeRoutes(mux)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
 		s.calls[r.Method+" "+r.URL.Path]++
