@@ -168,3 +168,23 @@ func TestCloudReservedIPAcrossReplacement(t *testing.T) {
 	}
 	c.must("destroy:all,force=True")
 }
+
+// A second provision of hosts with every production default (a volume, a
+// reserved IP, firewalls, DNS names) writes nothing: no POST, PUT or
+// DELETE of any kind reaches the API.
+func TestCloudSecondProvisionWritesNothing(t *testing.T) {
+	t.Parallel()
+	c := newCloudAPI(t, fakedo.Config{})
+	c.editHosts(`"db1": {"region": "fra1",`, `"db1": {"region": "fra1", "volume": 10, "reserved_ip": true, "ssh_from": ["198.51.100.0/24"],`)
+	c.must("provision,wait=False")
+	if len(c.fake.Volumes()) != 1 || len(c.fake.Firewalls()) == 0 {
+		t.Fatalf("first provision made %d volumes and %d firewalls, want 1 and some", len(c.fake.Volumes()), len(c.fake.Firewalls()))
+	}
+	before := c.fake.AllCalls()
+	c.must("provision,wait=False")
+	for call, n := range c.fake.AllCalls() {
+		if method, _, _ := strings.Cut(call, " "); method != "GET" && n != before[call] {
+			t.Errorf("second provision sent %d× %s", n-before[call], call)
+		}
+	}
+}
