@@ -48,6 +48,8 @@ type Locker interface {
 	// LockContainer returns the container called name; ok is false when
 	// there is none.
 	LockContainer(ctx context.Context, name string) (c Observed, ok bool, err error)
+	// ReleaseLock removes the lock container id HoldLock made.
+	ReleaseLock(ctx context.Context, id string) error
 }
 
 // LockHolder says who holds, or asks for, a lock.
@@ -89,7 +91,9 @@ func holderOf(labels map[string]string) LockHolder {
 // LockRequest is a lock asked of one target.
 type LockRequest struct {
 	Project string
-	Holder  LockHolder // who asks; Since is set when the lock is taken
+	// What names the target in messages; "" is the target's Describe.
+	What   string
+	Holder LockHolder // who asks; Since is set when the lock is taken
 	// Wait is how long to wait for a held lock (lock_wait); 0 fails at once.
 	Wait time.Duration
 	// Timeout is the age past which a lock is broken although its holder
@@ -127,7 +131,7 @@ func (e *LockedError) Error() string {
 // Lock is a deploy lock this process holds on one target.
 type Lock struct {
 	target string
-	engine Engine
+	locker Locker
 	id     string
 	hold   io.Closer
 }
@@ -140,7 +144,7 @@ func (l *Lock) Release(ctx context.Context) error {
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
-	err := l.engine.Remove(ctx, l.id)
+	err := l.locker.ReleaseLock(ctx, l.id)
 	l.hold.Close()
 	if err != nil {
 		return fmt.Errorf("release the deploy lock of %s: %w", l.target, err)
@@ -172,9 +176,13 @@ func TakeLock(ctx context.Context, t Target, req LockRequest) (*Lock, error) {
 	if timeout <= 0 {
 		timeout = DefaultLockTimeout
 	}
+	what := req.What
+	if what == "" {
+		what = t.Describe()
+	}
 	image, err := lockImage(ctx, t.Engine, req.Images)
 	if err != nil {
-		return nil, fmt.Errorf("deploy lock on %s: %w", t.Describe(), err)
+		return nil, fmt.Errorf("deploy lock on %s: %w", what, err)
 	}
 	name := LockName(req.Project)
 	deadline := time.Now().Add(req.Wait)
@@ -186,29 +194,29 @@ func TakeLock(ctx context.Context, t Target, req LockRequest) (*Lock, error) {
 		id, hold, err := locker.HoldLock(ctx, ContainerSpec{Name: name, Image: image, Labels: me.labels(req.Project),
 			Entrypoint: []string{"cat"}, Cmd: []string{}, OpenStdin: true})
 		if err == nil {
-			return &Lock{target: t.Describe(), engine: t.Engine, id: id, hold: hold}, nil
+			return &Lock{target: what, locker: locker, id: id, hold: hold}, nil
 		}
 		if !errors.Is(err, ErrLockTaken) {
-			return nil, fmt.Errorf("deploy lock on %s: %w", t.Describe(), err)
+			return nil, fmt.Errorf("deploy lock on %s: %w", what, err)
 		}
 		c, found, err := locker.LockContainer(ctx, name)
 		if err != nil {
-			return nil, fmt.Errorf("deploy lock on %s: %w", t.Describe(), err)
+			return nil, fmt.Errorf("deploy lock on %s: %w", what, err)
 		}
 		if found {
 			holder := holderOf(c.Labels)
 			if why := broken(c, holder, timeout); why != "" {
-				say(fmt.Sprintf("deploy lock on %s of %s %s; breaking it", t.Describe(), holder, why))
+				say(fmt.Sprintf("deploy lock on %s of %s %s; breaking it", what, holder, why))
 				// By ID: if another process broke it first and took it
 				// anew, its lock has another ID and stays.
 				if err := t.Engine.Remove(ctx, c.ID); err != nil {
-					return nil, fmt.Errorf("deploy lock on %s: break it: %w", t.Describe(), err)
+					return nil, fmt.Errorf("deploy lock on %s: break it: %w", what, err)
 				}
 				continue
 			}
 			left := time.Until(deadline)
 			if left <= 0 {
-				e := &LockedError{Target: t.Describe(), Holder: holder}
+				e := &LockedError{Target: what, Holder: holder}
 				if waiting {
 					e.Waited = req.Wait
 				}
@@ -216,7 +224,7 @@ func TakeLock(ctx context.Context, t Target, req LockRequest) (*Lock, error) {
 			}
 			if !waiting {
 				waiting = true
-				say(fmt.Sprintf("waiting for the deploy lock on %s, held by %s (lock_wait=%s)", t.Describe(), holder, strconv.FormatFloat(req.Wait.Seconds(), 'f', -1, 64)))
+				say(fmt.Sprintf("waiting for the deploy lock on %s, held by %s (lock_wait=%s)", what, holder, strconv.FormatFloat(req.Wait.Seconds(), 'f', -1, 64)))
 			}
 			pause = min(pause, left)
 		}

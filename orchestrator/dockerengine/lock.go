@@ -65,3 +65,6 @@ func (e *Engine) LockContainer(ctx context.Context, name string) (orchestrator.O
 	}
 	return fromInspect(r), true, nil
 }
+
+// ReleaseLock removes the lock container, as Remove does.
+func (e *Engine) ReleaseLock(ctx context.Context, id string) error { return e.Remove(ctx, id) }

@@ -22,8 +22,8 @@ import (
 // Every call is recorded as "verb args", e.g. "start demo-web-one" or
 // "exec demo-web-one supervisorctl status"; the verbs are ping, containers,
 // image, build, network, rmnetwork, create, start, stop, remove, inspect,
-// exec, attach, logs, save, load, copy, lock and findlock, and for Swarm
-// swarm, services and gateway.
+// exec, attach, logs, save, load, copy, lock, findlock and unlock, and for
+// Swarm swarm, services and gateway.
 type Fake struct {
 	// StartDelay is how long Start takes (set before the first call);
 	// SetStartDelay adds to it for one container.
@@ -236,7 +236,8 @@ func (f *Fake) Calls() []string {
 
 // Writes lists the calls that change the engine or run something in it:
 // Calls without ping, containers, image, inspect, logs, the Swarm reads and
-// the deploy lock's own calls (lock, findlock; breaking a lock is a remove).
+// the deploy lock's own calls (lock, findlock, unlock; breaking a lock is a
+// remove).
 func (f *Fake) Writes() []string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -244,7 +245,7 @@ func (f *Fake) Writes() []string {
 	for _, c := range f.calls {
 		verb, _, _ := strings.Cut(c, " ")
 		switch verb {
-		case "ping", "containers", "image", "inspect", "logs", "gateway", "lock", "findlock":
+		case "ping", "containers", "image", "inspect", "logs", "gateway", "lock", "findlock", "unlock":
 		default:
 			w = append(w, c)
 		}

@@ -54,6 +54,18 @@ func (f *Fake) LockContainer(_ context.Context, name string) (orchestrator.Obser
 	return orchestrator.Observed{}, false, nil
 }
 
+// ReleaseLock removes a lock container, recorded as "unlock ID".
+func (f *Fake) ReleaseLock(_ context.Context, id string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.begin("unlock", id); err != nil {
+		return err
+	}
+	delete(f.containers, id)
+	delete(f.specs, id)
+	return nil
+}
+
 type closer func()
 
 func (c closer) Close() error { c(); return nil }

@@ -144,29 +144,38 @@ func runInventory(ctx context.Context, s *session, _ Args) error {
 	return printInventory(s, inv)
 }
 
-func runDestroy(ctx context.Context, s *session, a Args) error {
-	p, hosts, client, err := s.cloud("")
+// confirmDestroy checks destroy's argument and asks, unless force=True,
+// before the task takes the deploy locks (and asks the API anything).
+func confirmDestroy(s *session, a Args) error {
+	p, hosts, _, err := s.cloud("")
 	if err != nil {
 		return err
 	}
 	if a.Arg == "" {
 		return usagef("destroy needs all or a host name, e.g. `dockerops destroy:web1`")
 	}
-	var names []string
+	what := "every droplet of project " + p.Name
 	if a.Arg != "all" {
 		if _, err := hosts.Lookup(a.Arg); err != nil {
 			return err
 		}
-		names = []string{a.Arg}
-	}
-	what := "every droplet of project " + p.Name
-	if names != nil {
 		what = "droplet " + digitalocean.DropletName(p.Name, a.Arg)
 	}
-	if !a.flag("force") {
-		if err := s.confirm("Destroy " + what + " and its DNS records?"); err != nil {
-			return err
-		}
+	if a.flag("force") {
+		return nil
+	}
+	return s.confirm("Destroy " + what + " and its DNS records?")
+}
+
+// runDestroy destroys what confirmDestroy asked about.
+func runDestroy(ctx context.Context, s *session, a Args) error {
+	p, hosts, client, err := s.cloud("")
+	if err != nil {
+		return err
+	}
+	var names []string
+	if a.Arg != "all" {
+		names = []string{a.Arg}
 	}
 	progress, err := s.progressLines(a, "destroy")
 	if err != nil {
