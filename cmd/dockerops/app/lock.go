@@ -242,12 +242,16 @@ func (s *session) lockHolder(t *Task, a Args) orchestrator.LockHolder {
 			task += "," + k + "=" + v
 		}
 	}
-	name := s.getenv("USER")
-	if u, err := user.Current(); err == nil && u.Username != "" {
-		name = u.Username
-	}
 	machine, _ := os.Hostname()
-	return orchestrator.LockHolder{User: name, Machine: machine, Task: task, PID: os.Getpid()}
+	return orchestrator.LockHolder{User: currentUser(), Machine: machine, Task: task, PID: os.Getpid()}
+}
+
+// currentUser is the name of the user this process runs as.
+func currentUser() string {
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return u.Username
+	}
+	return os.Getenv("USER")
 }
 
 type nopWriteCloser struct{ io.Writer }
