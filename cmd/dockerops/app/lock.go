@@ -34,10 +34,11 @@ type lockTarget struct {
 	host   string
 	what   string // for messages; "" = the target's own description
 	engine orchestrator.Engine
-	owned  bool // dialled for the lock alone: closed with it
+	owned  bool   // dialled for the lock alone: closed with it
+	ip     string // a droplet's public address, to know it was destroyed
 }
 
-// lockEngine is the scope of run, clean, start, stop and rollback: the
+// lockEngine is the scope of run, clean, start and stop: the
 // engine host= names, the local one without it, or the swarm's lock engine
 // with hosts=all.
 func lockEngine(ctx context.Context, s *session, a Args) ([]lockTarget, error) {
@@ -59,6 +60,15 @@ func lockEngine(ctx context.Context, s *session, a Args) ([]lockTarget, error) {
 		return nil, err
 	}
 	return []lockTarget{{host: host, what: what, engine: e}}, nil
+}
+
+// lockSwarm is rollback's scope: the swarm's lock engine with hosts=all,
+// without which rollback refuses to run.
+func lockSwarm(ctx context.Context, s *session, a Args) ([]lockTarget, error) {
+	if all, err := a.allHosts(""); err != nil || !all {
+		return nil, nil
+	}
+	return lockEngine(ctx, s, a)
 }
 
 // swarmLockHost is the host whose engine holds the swarm's lock: the first
@@ -119,7 +129,7 @@ func lockDroplets(ctx context.Context, s *session, a Args) ([]lockTarget, error)
 				found[i] = lockTarget{host: h.Name, what: "unreachable: " + err.Error()}
 				return
 			}
-			found[i] = lockTarget{host: h.Name, engine: e, owned: true}
+			found[i] = lockTarget{host: h.Name, engine: e, owned: true, ip: entry.Public.IPv4}
 		})
 	}
 	wg.Wait()
@@ -134,18 +144,27 @@ func lockDroplets(ctx context.Context, s *session, a Args) ([]lockTarget, error)
 
 // locks holds the deploy locks of one task.
 type locks struct {
-	held   []*orchestrator.Lock
-	owned  []orchestrator.Engine // dialled for the lock alone, closed with it
-	stderr io.Writer
+	s     *session
+	held  []heldLock
+	owned []orchestrator.Engine // dialled for the lock alone, closed with it
 }
 
-// release frees the locks, last taken first, even after Ctrl-C. A lock that
-// cannot be removed is said: its container stops when this process ends,
-// and the next task breaks it.
+type heldLock struct {
+	*orchestrator.Lock
+	ip string // of the droplet it is on, "" when it is no droplet's
+}
+
+// release frees the locks, last taken first, even after Ctrl-C. A lock on
+// a droplet the task destroyed went with it: dialling its address again
+// would reach whatever machine has it now. A lock that cannot be removed
+// is said: its container stops when this process ends, and the next task
+// breaks it.
 func (l *locks) release(ctx context.Context) {
 	for i := len(l.held) - 1; i >= 0; i-- {
-		if err := l.held[i].Release(ctx); err != nil {
-			fmt.Fprintf(l.stderr, "dockerops: warning: %v\n", err)
+		if h := l.held[i]; h.ip == "" || !l.s.destroyed(h.ip) {
+			if err := h.Release(ctx); err != nil {
+				fmt.Fprintf(l.s.env.Stderr, "dockerops: warning: %v\n", err)
+			}
 		}
 	}
 	for _, e := range l.owned {
@@ -159,7 +178,7 @@ func (l *locks) release(ctx context.Context) {
 // renderer, made only when there is something to say and closed before the
 // task makes its own.
 func (s *session) takeLocks(ctx context.Context, t *Task, a Args) (*locks, error) {
-	l := &locks{stderr: s.env.Stderr}
+	l := &locks{s: s}
 	if t.Lock == nil {
 		return l, nil
 	}
@@ -211,7 +230,7 @@ func (s *session) takeLocks(ctx context.Context, t *Task, a Args) (*locks, error
 			return nil, err
 		}
 		if lock != nil {
-			l.held = append(l.held, lock)
+			l.held = append(l.held, heldLock{Lock: lock, ip: tg.ip})
 		}
 	}
 	return l, nil
@@ -257,3 +276,22 @@ func currentUser() string {
 type nopWriteCloser struct{ io.Writer }
 
 func (nopWriteCloser) Close() error { return nil }
+
+// markDestroyed records the public addresses of droplets this command
+// deleted, whose locks went with them.
+func (s *session) markDestroyed(ips ...string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.gone == nil {
+		s.gone = map[string]bool{}
+	}
+	for _, ip := range ips {
+		s.gone[ip] = true
+	}
+}
+
+func (s *session) destroyed(ip string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.gone[ip]
+}

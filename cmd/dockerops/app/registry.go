@@ -72,7 +72,7 @@ func init() {
 				{"nocache", kindBool, "with host=: build the images the host lacks without Docker's build cache, as build does"},
 				keyProgress, keyHostsSwarm, keyMove, keyEncrypted,
 			}, overrideKeys), Run: runRun}),
-		locking(lockEngine, &Task{Name: "rollback", Arg: "all|CONTAINER", Summary: "Return swarm services (hosts=all) to the spec they had before their last update.",
+		locking(lockSwarm, &Task{Name: "rollback", Arg: "all|CONTAINER", Summary: "Return swarm services (hosts=all) to the spec they had before their last update.",
 			Keys: []Key{keyInstance, keyHostsSwarm, keyParallel, keyProgress, {"dry_run", kindBool, "print the plan and stop"}}, Run: runRollback}),
 		{Name: "ps", Arg: "all", Summary: "List the project's instances (ps:all: of every dockerops project).",
 			Keys: []Key{keyFormat, keyHost, {"hosts", kindString, "all: list the instances of every host of hosts.conf, and the Swarm services whose task runs nowhere"}}, Run: runPs},

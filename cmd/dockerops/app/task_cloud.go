@@ -188,6 +188,7 @@ func runDestroy(ctx context.Context, s *session, a Args) error {
 		}
 	}
 	deleted, err := digitalocean.Destroy(ctx, client, p.Name, names, digitalocean.WithProgress(progress))
+	s.markDestroyed(deleted...)
 	// The addresses go to the next droplets, with other host keys.
 	if ferr := dockerengine.ForgetHosts(knownHostsPath(p), deleted...); err == nil {
 		err = ferr
