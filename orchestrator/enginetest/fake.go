@@ -22,8 +22,8 @@ import (
 // Every call is recorded as "verb args", e.g. "start demo-web-one" or
 // "exec demo-web-one supervisorctl status"; the verbs are ping, containers,
 // image, build, network, rmnetwork, create, start, stop, remove, inspect,
-// exec, attach, logs, save, load and copy, and for Swarm swarm, services and
-// gateway.
+// exec, attach, logs, save, load, copy, lock, findlock and unlock, and for
+// Swarm swarm, services and gateway.
 type Fake struct {
 	// StartDelay is how long Start takes (set before the first call);
 	// SetStartDelay adds to it for one container.
@@ -49,6 +49,7 @@ type Fake struct {
 	logs        map[string]string
 	nextIP      int
 	nextImage   int
+	nextLock    int
 	inflight    int
 	maxInflight int
 	startOrder  []string
@@ -234,7 +235,9 @@ func (f *Fake) Calls() []string {
 }
 
 // Writes lists the calls that change the engine or run something in it:
-// Calls without ping, containers, image, inspect, logs and the Swarm reads.
+// Calls without ping, containers, image, inspect, logs, the Swarm reads and
+// the deploy lock's own calls (lock, findlock, unlock; breaking a lock is a
+// remove).
 func (f *Fake) Writes() []string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -242,7 +245,7 @@ func (f *Fake) Writes() []string {
 	for _, c := range f.calls {
 		verb, _, _ := strings.Cut(c, " ")
 		switch verb {
-		case "ping", "containers", "image", "inspect", "logs", "gateway":
+		case "ping", "containers", "image", "inspect", "logs", "gateway", "lock", "findlock", "unlock":
 		default:
 			w = append(w, c)
 		}
@@ -330,7 +333,8 @@ func (f *Fake) Ping(context.Context) (orchestrator.EngineInfo, error) {
 	return f.info, nil
 }
 
-// Containers lists the project's containers sorted by name.
+// Containers lists the project's containers (with project "", those of
+// every project: labelled dockerops.project) sorted by name.
 func (f *Fake) Containers(_ context.Context, project string) ([]orchestrator.Observed, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -339,7 +343,7 @@ func (f *Fake) Containers(_ context.Context, project string) ([]orchestrator.Obs
 	}
 	var out []orchestrator.Observed
 	for _, c := range f.containers {
-		if project == "" || c.Labels[orchestrator.LabelProject] == project {
+		if p, ok := c.Labels[orchestrator.LabelProject]; ok && (project == "" || p == project) {
 			out = append(out, clone(*c))
 		}
 	}

@@ -58,7 +58,19 @@ func Run(ctx context.Context, args []string, env Env) int {
 	defer s.close()
 	for _, c := range calls {
 		log.Debug("running task", "task", c.task.Name, "arg", c.args.Arg)
-		if err := c.task.Run(ctx, s, c.args); err != nil {
+		var err error
+		if c.task.Before != nil {
+			err = c.task.Before(ctx, s, c.args)
+		}
+		var held *locks
+		if err == nil {
+			held, err = s.takeLocks(ctx, c.task, c.args)
+		}
+		if err == nil {
+			err = c.task.Run(ctx, s, c.args)
+			held.release(ctx)
+		}
+		if err != nil {
 			return report(ctx, env.Stderr, err)
 		}
 		if ctx.Err() != nil {

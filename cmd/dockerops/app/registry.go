@@ -38,6 +38,14 @@ var (
 
 func keys(groups ...[]Key) []Key { return slices.Concat(groups...) }
 
+// locking makes t take the deploy lock of scope while it runs, with the
+// lock_wait key.
+func locking(scope lockScope, t *Task) *Task {
+	t.Lock = scope
+	t.Keys = append(slices.Clone(t.Keys), keyLockWait)
+	return t
+}
+
 var tasks []*Task
 
 func init() {
@@ -55,7 +63,7 @@ func init() {
 				{"nocache", kindBool, "do not use Docker's build cache"},
 				keyParallel, keyHost,
 			}, Run: runBuild},
-		{Name: "run", Arg: "all|CONTAINER", Summary: "Create and start instances from run.conf; only what changed is recreated.",
+		locking(lockEngine, &Task{Name: "run", Arg: "all|CONTAINER", Summary: "Create and start instances from run.conf; only what changed is recreated.",
 			Keys: keys([]Key{keyConf, keyInstance, keyGroup, keyParallel, keyHost,
 				{"dry_run", kindBool, "print the plan and stop"},
 				{"wait", kindBool, "return only when every instance runs (and is healthy where it has a HEALTHCHECK)"},
@@ -64,9 +72,9 @@ func init() {
 				{"ship", kindBool, "with host=: send the locally built images (only those that differ) instead of building on the host"},
 				{"nocache", kindBool, "with host=: build the images the host lacks without Docker's build cache, as build does"},
 				keyProgress, keyHostsSwarm, keyMove, keyEncrypted,
-			}, overrideKeys), Run: runRun},
-		{Name: "rollback", Arg: "all|CONTAINER", Summary: "Return swarm services (hosts=all) to the spec they had before their last update.",
-			Keys: []Key{keyInstance, keyHostsSwarm, keyParallel, keyProgress, {"dry_run", kindBool, "print the plan and stop"}}, Run: runRollback},
+			}, overrideKeys), Run: runRun}),
+		locking(lockSwarm, &Task{Name: "rollback", Arg: "all|CONTAINER", Summary: "Return swarm services (hosts=all) to the spec they had before their last update.",
+			Keys: []Key{keyInstance, keyHostsSwarm, keyParallel, keyProgress, {"dry_run", kindBool, "print the plan and stop"}}, Run: runRollback}),
 		{Name: "ps", Arg: "all", Summary: "List the project's instances (ps:all: of every dockerops project).",
 			Keys: []Key{keyFormat, keyHost, {"hosts", kindString, "all: list the instances of every host of hosts.conf, and the Swarm services whose task runs nowhere"}}, Run: runPs},
 		{Name: "ssh", Arg: "CONTAINER", Summary: "Open an SSH session as user dockerops in an instance, with the project key offered by a short-lived agent (forwarded, so you can hop on).",
@@ -76,15 +84,15 @@ func init() {
 		{Name: "ip", Arg: "CONTAINER", Summary: "Print the IP address of an instance.", Keys: []Key{keyInstance, keyHost, keyHosts}, Run: runIP},
 		{Name: "logs", Arg: "CONTAINER", Summary: "Print an instance's logs.", Keys: []Key{keyInstance, {"follow", kindBool, "keep printing new lines"}, keyHost, keyHosts}, Run: runLogs},
 		{Name: "status", Arg: "CONTAINER", Summary: "Show the supervisor programs of an instance (supervisorctl status).", Keys: []Key{keyInstance, keyHost, keyHosts}, Run: runStatus},
-		{Name: "start", Arg: "CONTAINER|all", Summary: "Start stopped instances; they keep their state.", Keys: []Key{keyInstance, keyHost, keyProgress}, Run: runStart},
-		{Name: "stop", Arg: "CONTAINER|all", Summary: "Stop running instances; they keep their state.", Keys: []Key{keyInstance, keyTimeout, keyParallel, keyHost, keyProgress}, Run: runStop},
-		{Name: "clean", Arg: "all|CONTAINER|PATTERN*", Summary: "Stop and remove instances (and the project network when none is left). Persistent data is kept unless purge=True.",
-			Keys: []Key{keyInstance, keyForce, {"purge", kindBool, "also delete the instances' persistent data (asks again)"}, keyTimeout, keyParallel, keyHost, keyHostsSwarm, keyProgress}, Run: runClean},
-		{Name: "provision", Arg: "all|HOST", Summary: "Create the DigitalOcean droplets of hosts.conf with Docker, their DNS records and inventory.json, and make them one Docker Swarm (idempotent).",
+		locking(lockEngine, &Task{Name: "start", Arg: "CONTAINER|all", Summary: "Start stopped instances; they keep their state.", Keys: []Key{keyInstance, keyHost, keyProgress}, Run: runStart}),
+		locking(lockEngine, &Task{Name: "stop", Arg: "CONTAINER|all", Summary: "Stop running instances; they keep their state.", Keys: []Key{keyInstance, keyTimeout, keyParallel, keyHost, keyProgress}, Run: runStop}),
+		locking(lockEngine, &Task{Name: "clean", Arg: "all|CONTAINER|PATTERN*", Summary: "Stop and remove instances (and the project network when none is left). Persistent data is kept unless purge=True.",
+			Keys: []Key{keyInstance, keyForce, {"purge", kindBool, "also delete the instances' persistent data (asks again)"}, keyTimeout, keyParallel, keyHost, keyHostsSwarm, keyProgress}, Run: runClean}),
+		locking(lockDroplets, &Task{Name: "provision", Arg: "all|HOST", Summary: "Create the DigitalOcean droplets of hosts.conf with Docker, their DNS records and inventory.json, and make them one Docker Swarm (idempotent).",
 			Keys: []Key{{"wait", kindBool, "wait until Docker answers over SSH, then form the swarm (default True)"},
-				{"force", kindBool, "delete a droplet DigitalOcean failed to create without asking"}, keyProgress}, Run: runProvision},
+				{"force", kindBool, "delete a droplet DigitalOcean failed to create without asking"}, keyProgress}, Run: runProvision}),
 		{Name: "inventory", Summary: "Rebuild inventory.json from the DigitalOcean account alone.", Run: runInventory},
-		{Name: "destroy", Arg: "all|HOST", Summary: "Delete droplets and the DNS records dockerops made for them; destroy:HOST first drains the host's swarm node and removes it.", Keys: []Key{keyForce, {"purge", kindBool, "also delete the hosts' block storage volumes with their data and release their reserved IPs (asks, naming each); without it volumes are detached and kept, reserved IPs unassigned and kept"}, keyProgress}, Run: runDestroy},
+		locking(lockDroplets, &Task{Name: "destroy", Arg: "all|HOST", Summary: "Delete droplets and the DNS records dockerops made for them; destroy:HOST first drains the host's swarm node and removes it.", Keys: []Key{keyForce, {"purge", kindBool, "also delete the hosts' block storage volumes with their data and release their reserved IPs (asks, naming each); without it volumes are detached and kept, reserved IPs unassigned and kept"}, keyProgress}, Before: confirmDestroy, Run: runDestroy}),
 		{Name: "snapshot", Arg: "HOST|list", Summary: "Shut a droplet down, snapshot it and power it on again (snapshot:list lists snapshots).",
 			Keys: []Key{{"name", kindString, "snapshot name"}, keyProgress}, Run: runSnapshot},
 	}

@@ -27,6 +27,8 @@ type session struct {
 	projects map[string]*project.Project
 	mu       sync.Mutex                     // guards engines: hosts=all dials hosts at once
 	engines  map[string]orchestrator.Engine // by host; "" is the local engine
+	gone     map[string]bool                // addresses of droplets destroyed (lock.go)
+	purge    destroyPurge                   // what destroy's question named for deletion
 }
 
 func newSession(env Env, log *slog.Logger) *session {

@@ -37,6 +37,14 @@ type Task struct {
 	Summary string
 	Keys    []Key
 	Run     func(ctx context.Context, s *session, a Args) error
+	// Before, when set, runs before the deploy lock is taken: the checks
+	// and the question of a task that needs no engine for them, so a refusal
+	// or a person thinking holds no lock.
+	Before func(ctx context.Context, s *session, a Args) error
+	// Lock, for a task that changes its target, names the engines whose
+	// deploy lock it holds while it runs (lock.go); the task then has the
+	// lock_wait key.
+	Lock lockScope
 }
 
 // Args are a task's validated argument and keys.

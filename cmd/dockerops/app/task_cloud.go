@@ -156,7 +156,12 @@ func runInventory(ctx context.Context, s *session, _ Args) error {
 	return printInventory(s, inv)
 }
 
-func runDestroy(ctx context.Context, s *session, a Args) error {
+// confirmDestroy checks destroy's argument and asks, unless force=True,
+// before the task takes the deploy locks; without purge=True it asks the
+// API nothing. With purge=True the question names every volume and
+// reserved IP that goes for good, and what it named is what runDestroy
+// deletes (s.purge).
+func confirmDestroy(ctx context.Context, s *session, a Args) error {
 	p, hosts, client, err := s.cloud("")
 	if err != nil {
 		return err
@@ -164,51 +169,68 @@ func runDestroy(ctx context.Context, s *session, a Args) error {
 	if a.Arg == "" {
 		return usagef("destroy needs all or a host name, e.g. `dockerops destroy:web1`")
 	}
+	what := "every droplet of project " + p.Name
 	var names []string
 	if a.Arg != "all" {
 		if _, err := hosts.Lookup(a.Arg); err != nil {
 			return err
 		}
-		names = []string{a.Arg}
-	}
-	what := "every droplet of project " + p.Name
-	if names != nil {
 		what = "droplet " + digitalocean.DropletName(p.Name, a.Arg)
+		names = []string{a.Arg}
 	}
 	selected, err := hosts.Select(names...)
 	if err != nil {
 		return err
 	}
-	release, released, purged, err := purgeReservedIPs(ctx, a, client, p, selected)
+	release, released, ips, err := purgeReservedIPs(ctx, a, client, p, selected)
 	if err != nil {
 		return err
 	}
-	purgeVols, volumes, err := purgeVolumes(ctx, a, client, p.Name, names)
+	volumes, vols, err := purgeVolumes(ctx, a, client, p.Name, names)
 	if err != nil {
 		return err
 	}
-	if !a.flag("force") {
-		if err := s.confirm("Destroy " + what + " and its DNS records" + purgeQuestion(append(volumes, purged...)) + "?"); err != nil {
-			return err
+	s.purge = destroyPurge{released: released}
+	for _, o := range []digitalocean.Option{release, volumes} {
+		if o != nil {
+			s.purge.opts = append(s.purge.opts, o)
 		}
+	}
+	if a.flag("force") {
+		return nil
+	}
+	return s.confirm("Destroy " + what + " and its DNS records" + purgeQuestion(append(vols, ips...)) + "?")
+}
+
+// destroyPurge is what destroy's question named for deletion for good:
+// the options that make Destroy delete it and the reserved IPs released.
+type destroyPurge struct {
+	opts     []digitalocean.Option
+	released map[string]string // host -> reserved IP
+}
+
+// runDestroy destroys what confirmDestroy asked about.
+func runDestroy(ctx context.Context, s *session, a Args) error {
+	p, hosts, client, err := s.cloud("")
+	if err != nil {
+		return err
+	}
+	var names []string
+	if a.Arg != "all" {
+		names = []string{a.Arg}
 	}
 	progress, err := s.progressLines(a, "destroy")
 	if err != nil {
 		return err
 	}
 	defer progress.Close()
-	opts := []digitalocean.Option{digitalocean.WithProgress(progress)}
-	for _, o := range []digitalocean.Option{release, purgeVols} {
-		if o != nil {
-			opts = append(opts, o)
-		}
-	}
 	if names != nil {
 		if err := s.leaveSwarm(ctx, p, hosts, a.Arg, progress); err != nil {
 			return err
 		}
 	}
-	deleted, err := digitalocean.Destroy(ctx, client, p.Name, names, opts...)
+	deleted, err := digitalocean.Destroy(ctx, client, p.Name, names, append(s.purge.opts, digitalocean.WithProgress(progress))...)
+	s.markDestroyed(deleted...)
 	// The addresses go to the next droplets, with other host keys.
 	if ferr := dockerengine.ForgetHosts(knownHostsPath(p), deleted...); err == nil {
 		err = ferr
@@ -216,7 +238,7 @@ func runDestroy(ctx context.Context, s *session, a Args) error {
 	if err != nil {
 		return err
 	}
-	if err := forgetReservedIPs(p, released); err != nil {
+	if err := forgetReservedIPs(p, s.purge.released); err != nil {
 		return err
 	}
 	inv, err := digitalocean.ReadInventory(inventoryPath(p))

@@ -1,0 +1,70 @@
+package dockerengine
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	cerrdefs "github.com/containerd/errdefs"
+	"github.com/docker/docker/api/types/container"
+
+	"github.com/dockerops/dockerops/orchestrator"
+)
+
+var _ orchestrator.Locker = (*Engine)(nil)
+
+// HoldLock creates the lock container with its standard input open for one
+// client (StdinOnce), attaches to it and starts it. Its command reads that
+// input, so it runs while this connection is open; when it closes (Close,
+// or this process dies, even across an SSH tunnel) the engine closes the
+// container's input and the container exits. No network, no restart.
+func (e *Engine) HoldLock(ctx context.Context, spec orchestrator.ContainerSpec) (string, io.Closer, error) {
+	cfg := &container.Config{
+		Image:       spec.Image,
+		Labels:      spec.Labels,
+		Entrypoint:  spec.Entrypoint,
+		Cmd:         spec.Cmd,
+		OpenStdin:   true,
+		StdinOnce:   true,
+		AttachStdin: true,
+	}
+	host := &container.HostConfig{NetworkMode: "none", RestartPolicy: container.RestartPolicy{Name: container.RestartPolicyDisabled}}
+	resp, err := e.cli.ContainerCreate(ctx, cfg, host, nil, nil, spec.Name)
+	if cerrdefs.IsConflict(err) {
+		return "", nil, fmt.Errorf("%w: %s", orchestrator.ErrLockTaken, spec.Name)
+	}
+	if err != nil {
+		return "", nil, e.check(err, "create container %s", spec.Name)
+	}
+	undo := func() { _ = e.Remove(context.WithoutCancel(ctx), resp.ID) }
+	att, err := e.cli.ContainerAttach(ctx, resp.ID, container.AttachOptions{Stream: true, Stdin: true})
+	if err != nil {
+		undo()
+		return "", nil, e.check(err, "attach to %s", spec.Name)
+	}
+	if err := e.cli.ContainerStart(ctx, resp.ID, container.StartOptions{}); err != nil {
+		att.Close()
+		undo()
+		return "", nil, e.check(err, "start container %s", spec.Name)
+	}
+	return resp.ID, hijacked{att.Close}, nil
+}
+
+type hijacked struct{ close func() }
+
+func (h hijacked) Close() error { h.close(); return nil }
+
+// LockContainer inspects the container called name.
+func (e *Engine) LockContainer(ctx context.Context, name string) (orchestrator.Observed, bool, error) {
+	r, err := e.cli.ContainerInspect(ctx, name)
+	if cerrdefs.IsNotFound(err) {
+		return orchestrator.Observed{}, false, nil
+	}
+	if err != nil {
+		return orchestrator.Observed{}, false, e.check(err, "inspect container %s", name)
+	}
+	return fromInspect(r), true, nil
+}
+
+// ReleaseLock removes the lock container, as Remove does.
+func (e *Engine) ReleaseLock(ctx context.Context, id string) error { return e.Remove(ctx, id) }
