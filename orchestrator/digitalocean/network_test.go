@@ -173,6 +173,9 @@ func TestReservedIPSurvivesReplacement(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if inv["web"].ReservedIP != ip {
+		t.Errorf("inventory after re-provision: reserved IP %q, want %s", inv["web"].ReservedIP, ip)
+	}
 	ips = f.ReservedIPs()
 	if len(ips) != 1 || ips[0].IP != ip || ips[0].Droplet == nil || ips[0].Droplet.ID != f.Droplets()[len(f.Droplets())-1].ID {
 		t.Errorf("after re-provision, reserved IPs %+v, want %s on the new droplet", ips, ip)
