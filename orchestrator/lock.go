@@ -168,73 +168,132 @@ func TakeLock(ctx context.Context, t Target, req LockRequest) (*Lock, error) {
 	if !ok {
 		return nil, nil
 	}
-	say := req.Say
-	if say == nil {
-		say = func(string) {}
-	}
-	timeout := req.Timeout
-	if timeout <= 0 {
-		timeout = DefaultLockTimeout
-	}
-	what := req.What
-	if what == "" {
-		what = t.Describe()
-	}
+	w := newLockWait(t, req)
 	image, err := lockImage(ctx, t.Engine, req.Images)
 	if err != nil {
-		return nil, fmt.Errorf("deploy lock on %s: %w", what, err)
+		return nil, fmt.Errorf("deploy lock on %s: %w", w.what, err)
 	}
 	name := LockName(req.Project)
-	deadline := time.Now().Add(req.Wait)
-	pause := 100 * time.Millisecond
-	waiting := false
 	for {
 		me := req.Holder
 		me.Since = time.Now()
 		id, hold, err := locker.HoldLock(ctx, ContainerSpec{Name: name, Image: image, Labels: me.labels(req.Project),
 			Entrypoint: []string{"cat"}, Cmd: []string{}, OpenStdin: true})
 		if err == nil {
-			return &Lock{target: what, locker: locker, id: id, hold: hold}, nil
+			return &Lock{target: w.what, locker: locker, id: id, hold: hold}, nil
 		}
 		if !errors.Is(err, ErrLockTaken) {
-			return nil, fmt.Errorf("deploy lock on %s: %w", what, err)
+			return nil, fmt.Errorf("deploy lock on %s: %w", w.what, err)
 		}
 		c, found, err := locker.LockContainer(ctx, name)
 		if err != nil {
-			return nil, fmt.Errorf("deploy lock on %s: %w", what, err)
+			return nil, fmt.Errorf("deploy lock on %s: %w", w.what, err)
 		}
 		if found {
 			holder := holderOf(c.Labels)
-			if why := broken(c, holder, timeout); why != "" {
-				say(fmt.Sprintf("deploy lock on %s of %s %s; breaking it", what, holder, why))
+			if why := broken(c, holder, w.timeout); why != "" {
+				w.say(fmt.Sprintf("deploy lock on %s of %s %s; breaking it", w.what, holder, why))
 				// By ID: if another process broke it first and took it
 				// anew, its lock has another ID and stays.
 				if err := t.Engine.Remove(ctx, c.ID); err != nil {
-					return nil, fmt.Errorf("deploy lock on %s: break it: %w", what, err)
+					return nil, fmt.Errorf("deploy lock on %s: break it: %w", w.what, err)
 				}
 				continue
 			}
-			left := time.Until(deadline)
-			if left <= 0 {
-				e := &LockedError{Target: what, Holder: holder}
-				if waiting {
-					e.Waited = req.Wait
-				}
-				return nil, e
+			if err := w.held(holder); err != nil {
+				return nil, err
 			}
-			if !waiting {
-				waiting = true
-				say(fmt.Sprintf("waiting for the deploy lock on %s, held by %s (lock_wait=%s)", what, holder, strconv.FormatFloat(req.Wait.Seconds(), 'f', -1, 64)))
-			}
-			pause = min(pause, left)
 		}
-		select {
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		case <-time.After(pause):
+		if err := w.pause(ctx); err != nil {
+			return nil, err
 		}
-		pause = min(2*pause, 2*time.Second)
 	}
+}
+
+// WaitUnlocked waits, as TakeLock would, while another process holds
+// project's deploy lock on the target, without taking it: a task that
+// found nothing to change calls it rather than say "up to date" of a
+// target another process is changing, and so costs no lock container. A
+// lock whose holder died counts as free (the next TakeLock breaks it).
+func WaitUnlocked(ctx context.Context, t Target, req LockRequest) error {
+	locker, ok := t.Engine.(Locker)
+	if !ok {
+		return nil
+	}
+	w := newLockWait(t, req)
+	for {
+		c, found, err := locker.LockContainer(ctx, LockName(req.Project))
+		if err != nil {
+			return fmt.Errorf("deploy lock on %s: %w", w.what, err)
+		}
+		holder := holderOf(c.Labels)
+		if !found || broken(c, holder, w.timeout) != "" {
+			return nil
+		}
+		if err := w.held(holder); err != nil {
+			return err
+		}
+		if err := w.pause(ctx); err != nil {
+			return err
+		}
+	}
+}
+
+// lockWait is the waiting for a held lock that TakeLock and WaitUnlocked
+// share: up to req.Wait, saying so once, with a growing pause.
+type lockWait struct {
+	what     string
+	wait     time.Duration
+	timeout  time.Duration
+	say      func(string)
+	deadline time.Time
+	next     time.Duration // the next pause
+	waiting  bool
+}
+
+func newLockWait(t Target, req LockRequest) *lockWait {
+	w := &lockWait{what: req.What, wait: req.Wait, timeout: req.Timeout, say: req.Say,
+		deadline: time.Now().Add(req.Wait), next: 100 * time.Millisecond}
+	if w.what == "" {
+		w.what = t.Describe()
+	}
+	if w.timeout <= 0 {
+		w.timeout = DefaultLockTimeout
+	}
+	if w.say == nil {
+		w.say = func(string) {}
+	}
+	return w
+}
+
+// held is told the lock is held by holder: past the deadline it returns
+// the *LockedError; before, it says once that it waits.
+func (w *lockWait) held(holder LockHolder) error {
+	left := time.Until(w.deadline)
+	if left <= 0 {
+		e := &LockedError{Target: w.what, Holder: holder}
+		if w.waiting {
+			e.Waited = w.wait
+		}
+		return e
+	}
+	if !w.waiting {
+		w.waiting = true
+		w.say(fmt.Sprintf("waiting for the deploy lock on %s, held by %s (lock_wait=%s)", w.what, holder, strconv.FormatFloat(w.wait.Seconds(), 'f', -1, 64)))
+	}
+	w.next = min(w.next, left)
+	return nil
+}
+
+// pause sleeps until the next look, or until ctx ends.
+func (w *lockWait) pause(ctx context.Context) error {
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-time.After(w.next):
+	}
+	w.next = min(2*w.next, 2*time.Second)
+	return nil
 }
 
 // broken says why a lock container no longer holds its lock, "" when it

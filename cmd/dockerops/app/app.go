@@ -62,13 +62,8 @@ func Run(ctx context.Context, args []string, env Env) int {
 		if c.task.Before != nil {
 			err = c.task.Before(ctx, s, c.args)
 		}
-		var held *locks
 		if err == nil {
-			held, err = s.takeLocks(ctx, c.task, c.args)
-		}
-		if err == nil {
-			err = c.task.Run(ctx, s, c.args)
-			held.release(ctx)
+			err = s.runLocked(ctx, c.task, c.args)
 		}
 		if err != nil {
 			return report(ctx, env.Stderr, err)

@@ -160,6 +160,9 @@ type heldLock struct {
 // is said: its container stops when this process ends, and the next task
 // breaks it.
 func (l *locks) release(ctx context.Context) {
+	if l == nil {
+		return
+	}
 	for i := len(l.held) - 1; i >= 0; i-- {
 		if h := l.held[i]; h.ip == "" || !l.s.destroyed(h.ip) {
 			if err := h.Release(ctx); err != nil {
@@ -173,10 +176,7 @@ func (l *locks) release(ctx context.Context) {
 }
 
 // takeLocks takes the deploy locks of the targets task t with args a is
-// about to change, waiting for each up to lock_wait. What the locks say
-// (waiting, breaking a dead holder's lock) goes through the task's progress
-// renderer, made only when there is something to say and closed before the
-// task makes its own.
+// about to change, waiting for each up to lock_wait.
 func (s *session) takeLocks(ctx context.Context, t *Task, a Args) (*locks, error) {
 	l := &locks{s: s}
 	if t.Lock == nil {
@@ -192,37 +192,21 @@ func (s *session) takeLocks(ctx context.Context, t *Task, a Args) (*locks, error
 		l.release(ctx)
 		return nil, err
 	}
-	var progress io.WriteCloser
-	say := func(line string) {
-		if progress == nil {
-			if progress, err = s.progressLines(a, "lock"); err != nil {
-				progress = nopWriteCloser{s.env.Stderr}
-			}
-		}
-		fmt.Fprintln(progress, line)
-	}
-	defer func() {
-		if progress != nil {
-			progress.Close()
-		}
-	}()
-	name, err := s.projectForEngine()
+	req, done, err := s.lockRequest(t, a)
 	if err != nil {
 		l.release(ctx)
 		return nil, err
 	}
-	req := orchestrator.LockRequest{Project: name, Holder: s.lockHolder(t, a), Wait: seconds(a.numOr("lock_wait", 0)), Say: say,
-		Images: lockImages(name, s.getenv("BASE_IMAGE"))}
+	defer done()
 	for _, tg := range targets {
-		target := orchestrator.Target{Host: tg.host, Engine: tg.engine}
 		if tg.engine == nil {
-			say(fmt.Sprintf("host %s does not answer, its deploy lock is not taken (%s)", tg.host, strings.TrimPrefix(tg.what, "unreachable: ")))
+			req.Say(fmt.Sprintf("host %s does not answer, its deploy lock is not taken (%s)", tg.host, strings.TrimPrefix(tg.what, "unreachable: ")))
 			continue
 		}
 		req.What = tg.what
-		lock, err := orchestrator.TakeLock(ctx, target, req)
+		lock, err := orchestrator.TakeLock(ctx, orchestrator.Target{Host: tg.host, Engine: tg.engine}, req)
 		if errors.Is(err, orchestrator.ErrNoLockImage) {
-			say(fmt.Sprintf("%v; going on without it", err))
+			req.Say(fmt.Sprintf("%v; going on without it", err))
 			continue
 		}
 		if err != nil {
@@ -234,6 +218,126 @@ func (s *session) takeLocks(ctx context.Context, t *Task, a Args) (*locks, error
 		}
 	}
 	return l, nil
+}
+
+// lockRequest is what task t with args a asks of each lock. What the locks
+// say (waiting, breaking a dead holder's lock) goes through the task's
+// progress renderer, made only when there is something to say and closed
+// by done, before the task makes its own.
+func (s *session) lockRequest(t *Task, a Args) (req orchestrator.LockRequest, done func(), err error) {
+	name, err := s.projectForEngine()
+	if err != nil {
+		return req, nil, err
+	}
+	var progress io.WriteCloser
+	say := func(line string) {
+		if progress == nil {
+			var err error
+			if progress, err = s.progressLines(a, "lock"); err != nil {
+				progress = nopWriteCloser{s.env.Stderr}
+			}
+		}
+		fmt.Fprintln(progress, line)
+	}
+	done = func() {
+		if progress != nil {
+			progress.Close()
+		}
+	}
+	return orchestrator.LockRequest{Project: name, Holder: s.lockHolder(t, a), Wait: seconds(a.numOr("lock_wait", 0)), Say: say,
+		Images: lockImages(name, s.getenv("BASE_IMAGE"))}, done, nil
+}
+
+// runLocked runs task t holding its deploy locks: taken first, or, for a
+// LockOnChange task, when it first writes; released when it ends.
+func (s *session) runLocked(ctx context.Context, t *Task, a Args) error {
+	if t.LockOnChange {
+		s.gate = &lockGate{task: t, args: a}
+		defer func() {
+			s.gate.held.release(ctx)
+			s.gate = nil
+		}()
+		return t.Run(ctx, s, a)
+	}
+	held, err := s.takeLocks(ctx, t, a)
+	if err != nil {
+		return err
+	}
+	defer held.release(ctx)
+	return t.Run(ctx, s, a)
+}
+
+// lockingOnChange is locking for a task that takes its locks only once it
+// knows it will write (run): it calls s.changing before its first write,
+// and s.unchanged when it found nothing to do, so a run with nothing to do
+// costs no lock container, yet still waits for, or names, a process that
+// is changing the target.
+func lockingOnChange(scope lockScope, t *Task) *Task {
+	t = locking(scope, t)
+	t.LockOnChange = true
+	return t
+}
+
+// lockGate is the deploy lock of a LockOnChange task, taken when it first
+// writes (see lockingOnChange).
+type lockGate struct {
+	task *Task
+	args Args
+	held *locks // nil until s.changing
+}
+
+// changing takes the running task's deploy locks before its first write,
+// once; it returns true when it took them now: what the task planned
+// before may be stale (another process may have changed the target while
+// it waited), so it plans again. A task that is not LockOnChange holds its
+// locks already.
+func (s *session) changing(ctx context.Context) (bool, error) {
+	g := s.gate
+	if g == nil || g.held != nil {
+		return false, nil
+	}
+	held, err := s.takeLocks(ctx, g.task, g.args)
+	if err != nil {
+		return false, err
+	}
+	g.held = held
+	return true, nil
+}
+
+// unchanged is told the running task found nothing to change: it waits, up
+// to lock_wait, while another process holds one of the task's locks, and
+// fails naming it as taking the lock would, without making a lock
+// container.
+func (s *session) unchanged(ctx context.Context) error {
+	g := s.gate
+	if g == nil || g.held != nil {
+		return nil
+	}
+	targets, err := g.task.Lock(ctx, s, g.args)
+	defer func() {
+		for _, tg := range targets {
+			if tg.owned {
+				closeEngine(tg.engine)
+			}
+		}
+	}()
+	if err != nil {
+		return err
+	}
+	req, done, err := s.lockRequest(g.task, g.args)
+	if err != nil {
+		return err
+	}
+	defer done()
+	for _, tg := range targets {
+		if tg.engine != nil {
+			req.What = tg.what
+			if err := orchestrator.WaitUnlocked(ctx, orchestrator.Target{Host: tg.host, Engine: tg.engine}, req); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // lockImages are the images a lock container may be made of, as a helper

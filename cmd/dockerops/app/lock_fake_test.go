@@ -161,3 +161,43 @@ func calledLock(f *enginetest.Fake) bool {
 	}
 	return false
 }
+
+// A run with nothing to do makes no lock container, so it costs what it
+// did before there was a lock; it still fails naming a process that holds
+// the lock (it may be changing what the run found up to date), and takes
+// a dead holder's lock for free.
+func TestUpToDateRunTakesNoLockButSeesAHeldOne(t *testing.T) {
+	r := &fakeRun{state: engineStates[0]}
+	r.engine = newFakeEngine(r.state)
+	if res := r.run(t, "run:all"); res.code != exitOK {
+		t.Fatalf("first run:all: exit %d\n%s", res.code, res.stderr)
+	}
+	lockCalls := func() (n int) {
+		for _, c := range r.engine.Calls() {
+			if strings.HasPrefix(c, "lock ") {
+				n++
+			}
+		}
+		return n
+	}
+	r.engine.ResetCalls()
+	if res := r.run(t, "run:all"); res.code != exitOK || lockCalls() != 0 || len(r.engine.Writes()) != 0 {
+		t.Errorf("run:all with nothing to do: exit %d, %d lock calls, writes %v; want 0, none, none\n%s",
+			res.code, lockCalls(), r.engine.Writes(), res.stderr)
+	}
+	addLock(r.engine, "running", time.Now().Add(-time.Minute))
+	res := r.run(t, "run:all")
+	if want := "the local engine is being changed by bob@ci-runner (pid 99)"; res.code != exitFailure || !strings.Contains(res.stderr, want) {
+		t.Errorf("run:all with nothing to do while bob holds the lock: exit %d, want 1 saying %q\n%s", res.code, want, res.stderr)
+	}
+	if lockCalls() != 0 {
+		t.Errorf("run:all with nothing to do tried to take the lock")
+	}
+	if err := r.engine.Remove(context.Background(), "other-lock"); err != nil {
+		t.Fatal(err)
+	}
+	addLock(r.engine, "exited", time.Now().Add(-time.Minute))
+	if res := r.run(t, "run:all"); res.code != exitOK {
+		t.Errorf("run:all with nothing to do after bob's process died: exit %d\n%s", res.code, res.stderr)
+	}
+}

@@ -63,7 +63,7 @@ func init() {
 				{"nocache", kindBool, "do not use Docker's build cache"},
 				keyParallel, keyHost,
 			}, Run: runBuild},
-		locking(lockEngine, &Task{Name: "run", Arg: "all|CONTAINER", Summary: "Create and start instances from run.conf; only what changed is recreated.",
+		lockingOnChange(lockEngine, &Task{Name: "run", Arg: "all|CONTAINER", Summary: "Create and start instances from run.conf; only what changed is recreated.",
 			Keys: keys([]Key{keyConf, keyInstance, keyGroup, keyParallel, keyHost,
 				{"dry_run", kindBool, "print the plan and stop"},
 				{"wait", kindBool, "return only when every instance runs (and is healthy where it has a HEALTHCHECK)"},

@@ -29,6 +29,7 @@ type session struct {
 	engines  map[string]orchestrator.Engine // by host; "" is the local engine
 	gone     map[string]bool                // addresses of droplets destroyed (lock.go)
 	purge    destroyPurge                   // what destroy's question named for deletion
+	gate     *lockGate                      // the running LockOnChange task's lock
 }
 
 func newSession(env Env, log *slog.Logger) *session {

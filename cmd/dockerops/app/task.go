@@ -45,6 +45,9 @@ type Task struct {
 	// deploy lock it holds while it runs (lock.go); the task then has the
 	// lock_wait key.
 	Lock lockScope
+	// LockOnChange: the task takes its Lock only when it is about to write
+	// (see lockingOnChange); otherwise before it runs.
+	LockOnChange bool
 }
 
 // Args are a task's validated argument and keys.

@@ -47,7 +47,16 @@ func runRun(ctx context.Context, s *session, a Args) error {
 		}
 	}
 	if len(detached) > 0 {
-		plan, err := o.Plan(ctx, detached, orchestrator.PlanOptions{RemoveOrphans: a.flag("remove_orphans"), Known: known, Wait: a.flag("wait")})
+		// The deploy lock is taken only to write, or when the plan fails
+		// (another process may be making what it misses); a plan made
+		// before the lock may be stale, so it is made again under it.
+		opts := orchestrator.PlanOptions{RemoveOrphans: a.flag("remove_orphans"), Known: known, Wait: a.flag("wait")}
+		plan, err := o.Plan(ctx, detached, opts)
+		if again, lerr := s.lockFor(ctx, a, err != nil || plan.Changes() > 0 || len(attached) > 0); lerr != nil {
+			return lerr
+		} else if again {
+			plan, err = o.Plan(ctx, detached, opts)
+		}
 		if err != nil {
 			return err
 		}
@@ -57,7 +66,23 @@ func runRun(ctx context.Context, s *session, a Args) error {
 			return err
 		}
 	}
+	if _, err := s.lockFor(ctx, a, len(attached) > 0); err != nil {
+		return err
+	}
 	return s.runAttachedAll(ctx, o, attached, a, func(project.Instance) string { return "interactive" })
+}
+
+// lockFor takes the running task's deploy locks when it will write
+// (s.changing; true when taken now), or, when it will not, waits while
+// another process holds them (s.unchanged). A dry run takes none.
+func (s *session) lockFor(ctx context.Context, a Args, writes bool) (bool, error) {
+	if a.flag("dry_run") {
+		return false, nil
+	}
+	if writes {
+		return s.changing(ctx)
+	}
+	return false, s.unchanged(ctx)
 }
 
 // runAttached runs an interactive instance with the terminal attached.
@@ -189,6 +214,9 @@ func (s *session) buildOptions(a Args) orchestrator.BuildOptions {
 // | docker load over SSH); otherwise the missing ones are built there.
 func (s *session) imagesToHost(ctx context.Context, o *orchestrator.Orchestrator, p *project.Project, instances []project.Instance, a Args) error {
 	if a.flag("ship") {
+		if _, err := s.changing(ctx); err != nil {
+			return err
+		}
 		local, err := s.dockerEngine(ctx, "")
 		if err != nil {
 			return err
@@ -216,6 +244,9 @@ func (s *session) imagesToHost(ctx context.Context, o *orchestrator.Orchestrator
 	}
 	if len(missing) == 0 {
 		return nil
+	}
+	if _, err := s.changing(ctx); err != nil {
+		return err
 	}
 	names, err := p.BuildList(missing)
 	if err != nil {

@@ -81,6 +81,11 @@ func runSwarmRun(ctx context.Context, s *session, a Args) error {
 	for _, in := range all {
 		known[in.Name] = true
 	}
+	// The swarm's images move before its plan is made: its lock is taken
+	// first, whatever the plan turns out to be.
+	if _, err := s.changing(ctx); err != nil {
+		return err
+	}
 	o, err := s.swarmOrchestrator(ctx, p, a)
 	if err != nil {
 		return err
