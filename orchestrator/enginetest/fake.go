@@ -456,7 +456,8 @@ func (f *Fake) Create(_ context.Context, spec orchestrator.ContainerSpec) (strin
 	return spec.Name, nil
 }
 
-// Start runs a created or exited container and gives it the next IP and
+// Start runs a created or exited container and gives it the next IP (none
+// on the host's network) and
 // HealthOnStart; it takes StartDelay plus what SetStartDelay gave id.
 func (f *Fake) Start(_ context.Context, id string) error {
 	f.mu.Lock()
@@ -479,7 +480,7 @@ func (f *Fake) Start(_ context.Context, id string) error {
 	if !ok {
 		return noSuchContainer(id)
 	}
-	if c.State != "running" {
+	if c.State != "running" && !f.specs[id].HostNetwork { // nethost: no address on a network of the engine
 		c.IP = fmt.Sprintf("10.0.0.%d", f.nextIP)
 		f.nextIP++
 	}
