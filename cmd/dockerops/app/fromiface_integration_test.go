@@ -57,9 +57,9 @@ func TestIntegrationFromIfaceAndPublishOnIP(t *testing.T) {
 	t.Cleanup(func() {
 		p.run("clean:all,force=True,timeout=1")
 		out, _ := exec.Command("docker", "images", "-q", "--filter", "label=dockerops.project="+p.name).Output()
-		if ids := strings.Fields(string(out)); len(ids) > 0 {
-			_ = exec.Command("docker", append([]string{"rmi", "-f"}, ids...)...).Run()
-		}
+		ids := strings.Fields(string(out))
+		// The base image dockerops builds for the project carries no project label.
+		_ = exec.Command("docker", append([]string{"rmi", "-f", p.name + "/dockerops-base"}, ids...)...).Run()
 	})
 	p.must("build:all")
 	p.must("run:all")
