@@ -217,3 +217,32 @@ func TestNetHostRunsOnTheMachinesNetwork(t *testing.T) {
 		t.Errorf("WEB_CONTAINER_IP=%q WEB_SERVICE_IP=%q links %v", env["WEB_CONTAINER_IP"], env["WEB_SERVICE_IP"], spec.Links)
 	}
 }
+
+// Two instances may publish one host port on two addresses, not on one, nor
+// when one of them binds every address.
+func TestOneHostPortOnTwoAddresses(t *testing.T) {
+	for _, tc := range []struct {
+		a, b []string
+		ok   bool
+	}{
+		{[]string{"PUBLISH_ON_IP", "127.0.0.1"}, []string{"PUBLISH_ON_IP", "127.0.0.2"}, true},
+		{[]string{"PUBLISH_ON_IP", "127.0.0.1"}, []string{"SERVICE_IP", "127.0.0.1"}, false},
+		{[]string{"PUBLISH_ON_IP", "127.0.0.1"}, nil, false},
+	} {
+		run := []project.Instance{withEnv(published80(inst("web", "one")), tc.a...), withEnv(published80(inst("web", "two")), tc.b...)}
+		_, err := newOrch(enginetest.New()).Plan(context.Background(), run, orchestrator.PlanOptions{})
+		if (err == nil) != tc.ok || (err != nil && !strings.Contains(err.Error(), "both publish host port 8080/tcp")) {
+			t.Errorf("%v and %v: error %v, want ok=%v", tc.a, tc.b, err, tc.ok)
+		}
+	}
+	// A running container bound to 127.0.0.1 leaves 127.0.0.2 free.
+	f := enginetest.New()
+	o := newOrch(f)
+	apply(t, o, []project.Instance{withEnv(published80(inst("web", "one")), "PUBLISH_ON_IP", "127.0.0.1")}, orchestrator.PlanOptions{})
+	if _, err := o.Plan(context.Background(), []project.Instance{withEnv(published80(inst("web", "two")), "PUBLISH_ON_IP", "127.0.0.2")}, orchestrator.PlanOptions{}); err != nil {
+		t.Error(err)
+	}
+	if _, err := o.Plan(context.Background(), []project.Instance{published80(inst("web", "two"))}, orchestrator.PlanOptions{}); err == nil {
+		t.Error("a port on every address is free although web-one holds it on 127.0.0.1")
+	}
+}
