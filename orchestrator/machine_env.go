@@ -19,6 +19,7 @@ const (
 	EnvHostHostname = "HOST_HOSTNAME" // hostname of the machine running the instance
 	EnvPublishOnIP  = "PUBLISH_ON_IP" // host address published ports bind to
 	EnvServiceIP    = "SERVICE_IP"    // the same when PUBLISH_ON_IP is not given
+	EnvDNSLinkOnIP  = "DNSLINK_ON_IP" // v0.2's name of SERVICE_IP
 )
 
 // fromPrefix starts a `*_IP` value that names an interface of the machine.
@@ -92,10 +93,11 @@ func (o *Orchestrator) machineName() string {
 }
 
 // publishIP is the host address an instance's published ports bind to:
-// PUBLISH_ON_IP, else SERVICE_IP (from DockerOps v0.3 on), else "" for
-// every interface, as the first releases did.
+// PUBLISH_ON_IP, else SERVICE_IP (DockerOps v0.3 on), else DNSLINK_ON_IP
+// (what v0.2 called it), else "" for every interface, as the first releases
+// did.
 func publishIP(env map[string]string) (key, addr string) {
-	for _, k := range []string{EnvPublishOnIP, EnvServiceIP} {
+	for _, k := range []string{EnvPublishOnIP, EnvServiceIP, EnvDNSLinkOnIP} {
 		if v := env[k]; v != "" {
 			return k, v
 		}

@@ -138,6 +138,8 @@ func TestPublishedPortsBindToPublishOnIPElseServiceIP(t *testing.T) {
 		{"publish_on_ip", []string{"PUBLISH_ON_IP", "127.0.0.1"}, "127.0.0.1"},
 		{"service_ip", []string{"SERVICE_IP", "192.0.2.10"}, "192.0.2.10"},
 		{"both", []string{"SERVICE_IP", "192.0.2.10", "PUBLISH_ON_IP", "127.0.0.1"}, "127.0.0.1"},
+		{"dnslink_on_ip (v0.2)", []string{"DNSLINK_ON_IP", "192.0.2.11"}, "192.0.2.11"},
+		{"service_ip over dnslink_on_ip", []string{"DNSLINK_ON_IP", "192.0.2.11", "SERVICE_IP", "192.0.2.10"}, "192.0.2.10"},
 		{"from_iface", []string{"PUBLISH_ON_IP", "from_lo"}, "127.0.0.1"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
