@@ -11,16 +11,18 @@ import (
 )
 
 // checkPorts refuses two instances that would publish the same host port on
-// one target: two of this run, or one of this run and a running container of
-// the project that stays.
+// one target and one address (every address, unless PUBLISH_ON_IP or
+// SERVICE_IP names one): two of this run, or one of this run and a running
+// container of the project that stays.
 func checkPorts(run []project.Instance, observed []Observed, opts PlanOptions, where string) error {
-	owner := map[string]string{} // "8080/tcp" -> instance
+	type holder struct{ name, ip string }
+	owners := map[string][]holder{} // "8080/tcp" -> who binds it, on which address ("" = every one)
 	inRun := map[string]bool{}
 	for _, in := range run {
 		inRun[in.Name] = true
 	}
 	var errs []error
-	claim := func(name string, host int, protocol string) {
+	claim := func(name string, host int, protocol, ip string) {
 		if host == 0 {
 			return // the engine picks a free port
 		}
@@ -28,15 +30,18 @@ func checkPorts(run []project.Instance, observed []Observed, opts PlanOptions, w
 			protocol = "tcp"
 		}
 		key := fmt.Sprintf("%d/%s", host, protocol)
-		if other, taken := owner[key]; taken && other != name {
-			errs = append(errs, fmt.Errorf("%s and %s both publish host port %s on %s; give one of them publish_ports=False or run them on different hosts", other, name, key, where))
-			return
+		for _, other := range owners[key] {
+			if other.name != name && (other.ip == "" || ip == "" || other.ip == ip) {
+				errs = append(errs, fmt.Errorf("%s and %s both publish host port %s on %s; give one of them publish_ports=False or run them on different hosts", other.name, name, key, where))
+				return
+			}
 		}
-		owner[key] = name
+		owners[key] = append(owners[key], holder{name, ip})
 	}
 	for _, in := range run {
+		_, ip := publishIP(in.Env)
 		for _, p := range in.Ports {
-			claim(in.Name, p.Host, p.Protocol)
+			claim(in.Name, p.Host, p.Protocol, ip)
 		}
 	}
 	for _, ob := range observed {
@@ -44,7 +49,7 @@ func checkPorts(run []project.Instance, observed []Observed, opts PlanOptions, w
 			continue
 		}
 		for _, p := range ob.Ports {
-			claim(ob.Name, p.Host, p.Protocol)
+			claim(ob.Name, p.Host, p.Protocol, p.HostIP)
 		}
 	}
 	return errors.Join(errs...)

@@ -23,6 +23,8 @@ const (
 type Engine interface {
 	// Ping checks the engine answers; the error says how to start one.
 	Ping(ctx context.Context) (EngineInfo, error)
+	// MachineName is the hostname of the machine the engine runs on.
+	MachineName(ctx context.Context) (string, error)
 	// Containers lists, in one call, every container (running or not) with
 	// label dockerops.project=project, or of every project when project is "".
 	Containers(ctx context.Context, project string) ([]Observed, error)
@@ -83,6 +85,7 @@ type PortBinding struct {
 	Container int
 	Host      int
 	Protocol  string
+	HostIP    string // host address it is bound to; "" = every interface
 }
 
 // BuildSpec is one image build.
@@ -98,22 +101,25 @@ type BuildSpec struct {
 
 // ContainerSpec is everything needed to create one container.
 type ContainerSpec struct {
-	Name       string
-	Image      string
-	Hostname   string
-	Env        []string // KEY=VALUE
-	Labels     map[string]string
-	Network    string   // joined at create time
-	Aliases    []string // extra DNS names on Network
-	Links      []string // "target:alias", resolved by the engine's DNS on Network
-	Ports      []PortBinding
-	Binds      []string // host:container[:ro]
-	Entrypoint []string // nil = image default
-	Cmd        []string // nil = image default
-	TTY        bool
-	OpenStdin  bool
-	AutoRemove bool
-	Restart    Restart // the zero value: never
+	Name     string
+	Image    string
+	Hostname string
+	Env      []string // KEY=VALUE
+	Labels   map[string]string
+	Network  string // joined at create time
+	// HostNetwork runs the container on the machine's own network (nethost):
+	// no Network, Hostname, Aliases, Links or port bindings then.
+	HostNetwork bool
+	Aliases     []string // extra DNS names on Network
+	Links       []string // "target:alias", resolved by the engine's DNS on Network
+	Ports       []PortBinding
+	Binds       []string // host:container[:ro]
+	Entrypoint  []string // nil = image default
+	Cmd         []string // nil = image default
+	TTY         bool
+	OpenStdin   bool
+	AutoRemove  bool
+	Restart     Restart // the zero value: never
 }
 
 // Restart is when the engine starts a container again by itself: after it

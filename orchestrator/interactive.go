@@ -21,6 +21,11 @@ func (o *Orchestrator) RunInteractive(ctx context.Context, in project.Instance, 
 	if err != nil {
 		return 0, err
 	}
+	machined, err := o.withMachineEnv(ctx, []project.Instance{in})
+	if err != nil {
+		return 0, err
+	}
+	in = machined[0]
 	links, err := o.resolveLinks(in, []project.Instance{in}, byName)
 	if err != nil {
 		return 0, err
@@ -65,6 +70,11 @@ func (o *Orchestrator) runInteractiveOnSwarm(ctx context.Context, in project.Ins
 	if _, err := on.freeName(ctx, in); err != nil {
 		return 0, err
 	}
+	machined, err := on.withMachineEnv(ctx, []project.Instance{in})
+	if err != nil {
+		return 0, err
+	}
+	in = machined[0]
 	network := func(ctx context.Context) error {
 		return o.Swarm.Manager.EnsureOverlay(ctx, o.Project, map[string]string{LabelProject: o.Project}, false)
 	}

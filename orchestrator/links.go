@@ -26,6 +26,16 @@ func (o *Orchestrator) resolveLinks(in project.Instance, run []project.Instance,
 		envKey := strings.ToUpper(l.Name) + "_CONTAINER_IP"
 		given := in.Env[envKey]
 		switch {
+		case given == "" && onHostNetwork(target, run, observed):
+			return r, fmt.Errorf("%s: link %s needs %s, which runs on the machine's own network (nethost) and has no address on the project network; set %s to an address of the machine, e.g. from_eth0",
+				in.Name, l.Name, target, envKey)
+		case given != "" && onHostNetwork(target, run, observed):
+			r.names = append(r.names, l.Name)
+			r.ips[l.Name] = given
+			if inRun(target, run) {
+				r.deps = append(r.deps, target)
+			}
+			continue
 		case target != "" && inRun(target, run):
 			r.deps = append(r.deps, target)
 		case target != "" && observed[target] != nil && observed[target].State == "running":
@@ -73,6 +83,18 @@ func linkTarget(l project.Link, run []project.Instance, observed map[string]*Obs
 		}
 	}
 	return best
+}
+
+// onHostNetwork says whether the container target runs with nethost: it is
+// reached at the machine's address, not at one of the project network.
+func onHostNetwork(target string, run []project.Instance, observed map[string]*Observed) bool {
+	for _, in := range run {
+		if in.Name == target {
+			return in.NetHost
+		}
+	}
+	ob := observed[target]
+	return ob != nil && ob.Labels[LabelNetHost] == "true"
 }
 
 func describeTarget(l project.Link) string {

@@ -153,6 +153,10 @@ func (o *Orchestrator) PlanServices(ctx context.Context, instances []project.Ins
 			t, _ := sw.node(pin)
 			node = &t
 		}
+		if in, err = o.withServiceMachineEnv(ctx, in, node); err != nil {
+			errs = append(errs, err)
+			continue
+		}
 		links, deps, err := serviceLinks(in, opts.All, instances, byName)
 		if err != nil {
 			errs = append(errs, err)

@@ -58,6 +58,8 @@ func (o *Orchestrator) serviceSpec(in project.Instance, imageID string, node *Ta
 		// DOCKEROPS_LINKS; an empty value would only hide that.
 		if key := strings.ToUpper(l.Name) + "_CONTAINER_IP"; env[key] == "" {
 			delete(env, key)
+		} else {
+			env[strings.ToUpper(l.Name)+"_SERVICE_IP"] = env[key] // the second layout's name
 		}
 	}
 	if links != "" {

@@ -18,6 +18,10 @@ const EnvAuthorizedKeys = "DOCKEROPS_AUTHORIZED_KEYS"
 // PersistentMount is where an instance's persistent dir is mounted.
 const PersistentMount = "/persistent"
 
+// LabelNetHost marks a container on the machine's own network (nethost),
+// which has no address on the project network for links to point to.
+const LabelNetHost = "dockerops.nethost"
+
 // containerSpec turns a resolved instance into the container to create.
 // linkIPs maps link names to the IP the link resolves to now; linkTargets
 // maps link names to the running container the engine should alias.
@@ -25,6 +29,7 @@ func (o *Orchestrator) containerSpec(in project.Instance, imageID string, linkIP
 	env := maps.Clone(in.Env)
 	for name, ip := range linkIPs {
 		env[strings.ToUpper(name)+"_CONTAINER_IP"] = ip
+		env[strings.ToUpper(name)+"_SERVICE_IP"] = ip // the second layout's name
 	}
 	if o.AuthorizedKeys != "" {
 		env[EnvAuthorizedKeys] = o.AuthorizedKeys
@@ -49,8 +54,17 @@ func (o *Orchestrator) containerSpec(in project.Instance, imageID string, linkIP
 	for _, name := range slices.Sorted(maps.Keys(linkTargets)) {
 		spec.Links = append(spec.Links, linkTargets[name]+":"+strings.ToLower(name))
 	}
+	_, publishOn := publishIP(env)
 	for _, p := range in.Ports {
-		spec.Ports = append(spec.Ports, PortBinding{Container: p.Container, Host: p.Host, Protocol: p.Protocol})
+		spec.Ports = append(spec.Ports, PortBinding{Container: p.Container, Host: p.Host, Protocol: p.Protocol, HostIP: publishOn})
+	}
+	if in.NetHost {
+		// The machine's own network: its hostname, its ports. Link targets
+		// are reached at their addresses on the project network, which the
+		// machine routes to; no name of that network resolves there.
+		spec.HostNetwork = true
+		spec.Network, spec.Hostname, spec.Aliases, spec.Links, spec.Ports = "", "", nil, nil, nil
+		spec.Labels[LabelNetHost] = "true"
 	}
 	if in.PersistentDir != nil {
 		spec.Binds = append(spec.Binds, o.PersistentDir(in)+":"+PersistentMount)
@@ -90,11 +104,15 @@ func envList(env map[string]string) []string {
 // specFields names every part of a spec that, when it changes, needs a new
 // container; values are short hashes.
 func specFields(s ContainerSpec, imageID string) map[string]string {
+	network := s.Network
+	if s.HostNetwork {
+		network = "host"
+	}
 	f := map[string]string{
 		"image":    short(imageID),
 		"hostname": short(s.Hostname),
-		"network":  short(s.Network),
-		"ports":    short(fmt.Sprint(s.Ports)),
+		"network":  short(network),
+		"ports":    short(portsField(s.Ports)),
 		"volumes":  short(strings.Join(s.Binds, "\n")),
 		"links":    short(strings.Join(s.Links, "\n")),
 		"aliases":  short(strings.Join(s.Aliases, "\n")),
@@ -109,6 +127,29 @@ func specFields(s ContainerSpec, imageID string) map[string]string {
 	// other than no is a field, so they are not recreated for nothing.
 	if s.Restart.Policy != "" && s.Restart.Policy != string(project.RestartNo) {
 		f["restart"] = short(fmt.Sprint(s.Restart.Policy, ":", s.Restart.MaxRetries))
+	}
+	return f
+}
+
+// portsField is the ports as they were written before ports could bind to
+// one address, so containers made then are not recreated for nothing, with
+// the addresses after them.
+func portsField(ports []PortBinding) string {
+	type port struct {
+		Container, Host int
+		Protocol        string
+	}
+	var before []port
+	var on []string
+	for _, p := range ports {
+		before = append(before, port{p.Container, p.Host, p.Protocol})
+		if p.HostIP != "" {
+			on = append(on, fmt.Sprintf("%d/%s on %s", p.Host, p.Protocol, p.HostIP))
+		}
+	}
+	f := fmt.Sprint(before)
+	if len(on) > 0 {
+		f += " " + strings.Join(on, " ")
 	}
 	return f
 }

@@ -68,6 +68,7 @@ type Instance struct {
 	// Restart is the run conf's or the task's policy; "" = the target's
 	// default. An interactive instance has no.
 	Restart RestartPolicy `json:"restart,omitempty"`
+	NetHost bool          `json:"nethost,omitempty"` // the machine's own network (run.conf's nethost)
 	// MissingEnv lists env_vars declared null in run.conf and found neither in
 	// the process environment nor in host.conf, sorted.
 	MissingEnv []string `json:"-"`

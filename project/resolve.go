@@ -222,7 +222,16 @@ func (p *Project) env(e Entry, in Instance) (map[string]string, []string) {
 		delete(missing, key)
 	}
 	for _, l := range in.Links {
-		inject(strings.ToUpper(l.Name) + "_CONTAINER_IP")
+		key := strings.ToUpper(l.Name)
+		inject(key + "_CONTAINER_IP")
+		// The second layout names a link's given address <NAME>_SERVICE_IP.
+		if env[key+"_CONTAINER_IP"] == "" {
+			if v, ok := p.lookup(key + "_SERVICE_IP"); ok {
+				env[key+"_CONTAINER_IP"] = v
+			} else {
+				env[key+"_CONTAINER_IP"] = env[key+"_SERVICE_IP"]
+			}
+		}
 	}
 	if in.InstanceType == Master && !missing["HOST_IP"] {
 		inject("HOST_IP")

@@ -93,7 +93,12 @@ func (e *Engine) Create(ctx context.Context, spec orchestrator.ContainerSpec) (s
 		RestartPolicy: restartPolicy(spec.Restart),
 	}
 	var netCfg *network.NetworkingConfig
-	if spec.Network != "" {
+	switch {
+	case spec.HostNetwork:
+		// nethost: the engine discards port bindings there anyway.
+		host.NetworkMode = network.NetworkHost
+		cfg.ExposedPorts, host.PortBindings = nil, nil
+	case spec.Network != "":
 		host.NetworkMode = container.NetworkMode(spec.Network)
 		netCfg = &network.NetworkingConfig{EndpointsConfig: map[string]*network.EndpointSettings{
 			spec.Network: {Aliases: spec.Aliases, Links: spec.Links},
@@ -113,8 +118,8 @@ func restartPolicy(r orchestrator.Restart) container.RestartPolicy {
 	return container.RestartPolicy{Name: container.RestartPolicyMode(r.Policy), MaximumRetryCount: r.MaxRetries}
 }
 
-// portSets publishes each port on the same host port on every interface
-// (host 0 lets the engine pick one).
+// portSets publishes each port on the same host port, on its HostIP or
+// else on every interface (host 0 lets the engine pick one).
 func portSets(ports []orchestrator.PortBinding) (nat.PortSet, nat.PortMap, error) {
 	if len(ports) == 0 {
 		return nil, nil, nil
@@ -134,7 +139,7 @@ func portSets(ports []orchestrator.PortBinding) (nat.PortSet, nat.PortMap, error
 		if p.Host != 0 {
 			hostPort = strconv.Itoa(p.Host)
 		}
-		bindings[port] = append(bindings[port], nat.PortBinding{HostPort: hostPort})
+		bindings[port] = append(bindings[port], nat.PortBinding{HostIP: p.HostIP, HostPort: hostPort})
 	}
 	return exposed, bindings, nil
 }

@@ -171,3 +171,13 @@ type oneLineErr struct{ err error }
 
 func (o oneLineErr) Error() string { return oneLine(o.err) }
 func (o oneLineErr) Unwrap() error { return o.err }
+
+// MachineName is the hostname of the engine's machine, as `docker info`
+// names it.
+func (e *Engine) MachineName(ctx context.Context) (string, error) {
+	info, err := e.cli.Info(ctx)
+	if err != nil {
+		return "", e.check(err, "engine info")
+	}
+	return info.Name, nil
+}

@@ -109,7 +109,7 @@ func summaryPorts(ports []container.Port) []orchestrator.PortBinding {
 			continue
 		}
 		out = append(out, orchestrator.PortBinding{
-			Container: int(p.PrivatePort), Host: int(p.PublicPort), Protocol: p.Type})
+			Container: int(p.PrivatePort), Host: int(p.PublicPort), Protocol: p.Type, HostIP: boundIP(p.IP)})
 	}
 	return sortPorts(out)
 }
@@ -123,10 +123,19 @@ func mappedPorts(pm nat.PortMap) []orchestrator.PortBinding {
 				continue
 			}
 			out = append(out, orchestrator.PortBinding{
-				Container: port.Int(), Host: host, Protocol: port.Proto()})
+				Container: port.Int(), Host: host, Protocol: port.Proto(), HostIP: boundIP(b.HostIP)})
 		}
 	}
 	return sortPorts(out)
+}
+
+// boundIP is the host address a port is bound to, "" for every one (the
+// engine reports 0.0.0.0 and :: for those).
+func boundIP(ip string) string {
+	if ip == "0.0.0.0" || ip == "::" {
+		return ""
+	}
+	return ip
 }
 
 // sortPorts orders ports by container port and protocol and drops repeats.

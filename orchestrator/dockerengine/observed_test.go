@@ -117,7 +117,7 @@ func TestFromInspect(t *testing.T) {
 func TestPortSets(t *testing.T) {
 	exposed, bindings, err := portSets([]orchestrator.PortBinding{
 		{Container: 8080, Host: 8080, Protocol: "tcp"},
-		{Container: 53, Host: 53, Protocol: "udp"},
+		{Container: 53, Host: 53, Protocol: "udp", HostIP: "127.0.0.1"}, // PUBLISH_ON_IP
 		{Container: 22}, // no protocol: tcp; no host port: the engine picks
 	})
 	if err != nil {
@@ -126,7 +126,7 @@ func TestPortSets(t *testing.T) {
 	wantExposed := nat.PortSet{"8080/tcp": {}, "53/udp": {}, "22/tcp": {}}
 	wantBindings := nat.PortMap{
 		"8080/tcp": {{HostPort: "8080"}},
-		"53/udp":   {{HostPort: "53"}},
+		"53/udp":   {{HostIP: "127.0.0.1", HostPort: "53"}},
 		"22/tcp":   {{HostPort: ""}},
 	}
 	if !reflect.DeepEqual(exposed, wantExposed) || !reflect.DeepEqual(bindings, wantBindings) {
@@ -134,5 +134,18 @@ func TestPortSets(t *testing.T) {
 	}
 	if _, _, err := portSets([]orchestrator.PortBinding{{Container: 70000, Protocol: "tcp"}}); err == nil {
 		t.Error("portSets accepted port 70000")
+	}
+}
+
+// A port bound to one address is observed with it; one bound to every
+// address (0.0.0.0 and :: both) once, without.
+func TestMappedPortsKeepTheBoundAddress(t *testing.T) {
+	got := mappedPorts(nat.PortMap{
+		"80/tcp": {{HostIP: "127.0.0.1", HostPort: "8080"}},
+		"53/udp": {{HostIP: "0.0.0.0", HostPort: "53"}, {HostIP: "::", HostPort: "53"}},
+	})
+	want := []orchestrator.PortBinding{{Container: 53, Host: 53, Protocol: "udp"}, {Container: 80, Host: 8080, Protocol: "tcp", HostIP: "127.0.0.1"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("ports %v, want %v", got, want)
 	}
 }

@@ -20,7 +20,7 @@ import (
 // safe for concurrent use; the zero value is not, use New.
 //
 // Every call is recorded as "verb args", e.g. "start demo-web-one" or
-// "exec demo-web-one supervisorctl status"; the verbs are ping, containers,
+// "exec demo-web-one supervisorctl status"; the verbs are ping, machine, containers,
 // image, build, network, rmnetwork, create, start, stop, remove, inspect,
 // exec, attach, logs, save, load, copy, lock, findlock and unlock, and for
 // Swarm swarm, services and gateway.
@@ -34,6 +34,7 @@ type Fake struct {
 
 	mu          sync.Mutex
 	info        orchestrator.EngineInfo
+	machine     string // MachineName
 	containers  map[string]*orchestrator.Observed
 	specs       map[string]orchestrator.ContainerSpec
 	images      map[string]string
@@ -245,7 +246,7 @@ func (f *Fake) Writes() []string {
 	for _, c := range f.calls {
 		verb, _, _ := strings.Cut(c, " ")
 		switch verb {
-		case "ping", "containers", "image", "inspect", "logs", "gateway", "lock", "findlock", "unlock":
+		case "ping", "machine", "containers", "image", "inspect", "logs", "gateway", "lock", "findlock", "unlock":
 		default:
 			w = append(w, c)
 		}
@@ -331,6 +332,26 @@ func (f *Fake) Ping(context.Context) (orchestrator.EngineInfo, error) {
 		return orchestrator.EngineInfo{}, err
 	}
 	return f.info, nil
+}
+
+// MachineName is what SetMachineName set, "fake-machine" by default.
+func (f *Fake) MachineName(context.Context) (string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.begin("machine"); err != nil {
+		return "", err
+	}
+	if f.machine == "" {
+		return "fake-machine", nil
+	}
+	return f.machine, nil
+}
+
+// SetMachineName is the hostname MachineName returns.
+func (f *Fake) SetMachineName(name string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.machine = name
 }
 
 // Containers lists the project's containers (with project "", those of
@@ -435,7 +456,8 @@ func (f *Fake) Create(_ context.Context, spec orchestrator.ContainerSpec) (strin
 	return spec.Name, nil
 }
 
-// Start runs a created or exited container and gives it the next IP and
+// Start runs a created or exited container and gives it the next IP (none
+// on the host's network) and
 // HealthOnStart; it takes StartDelay plus what SetStartDelay gave id.
 func (f *Fake) Start(_ context.Context, id string) error {
 	f.mu.Lock()
@@ -458,7 +480,7 @@ func (f *Fake) Start(_ context.Context, id string) error {
 	if !ok {
 		return noSuchContainer(id)
 	}
-	if c.State != "running" {
+	if c.State != "running" && !f.specs[id].HostNetwork { // nethost: no address on a network of the engine
 		c.IP = fmt.Sprintf("10.0.0.%d", f.nextIP)
 		f.nextIP++
 	}
