@@ -10,6 +10,10 @@ const (
 	Master      InstanceType = "master"
 	Interactive InstanceType = "interactive"
 	Safemode    InstanceType = "safemode"
+	// Persistent and Debug are the types DockerOps v0.5 added: persistent
+	// data and logs without published ports; a safemode shell.
+	Persistent InstanceType = "persistent"
+	Debug      InstanceType = "debug"
 )
 
 // Port is a port the instance publishes, 1:1 on the host as DockerOps did.
