@@ -1,6 +1,7 @@
 package project
 
 import (
+	"fmt"
 	"maps"
 	"math"
 	"regexp"
@@ -30,6 +31,9 @@ type Entry struct {
 	Restart      *RestartPolicy
 
 	Linked, PublishPorts, PersistentData, PersistentLog, PersistentOpt, Safemode, Interactive *bool
+	// NetHost runs the instance on the host's network (DockerOps v0.7's
+	// "nethost" key).
+	NetHost *bool
 }
 
 // Key identifies an entry: its container and instance.
@@ -41,6 +45,8 @@ type LinkSpec struct {
 	Container string
 	Instance  *string
 	Line      int
+
+	wildcard *wildcard // a "PREFIX*" container not settled yet
 }
 
 // EnvVar is one env_vars value; Value nil = required from the process
@@ -54,7 +60,10 @@ type EnvVar struct {
 var (
 	entryKeys = []string{"container", "instance", "instance_type", "links", "env_vars", "hostname", "volumes", "group",
 		"sleep", "seed_command", "linked", "publish_ports", "persistent_data", "persistent_log", "persistent_opt",
-		"safemode", "interactive", "restart"}
+		"safemode", "interactive", "restart", "nethost"}
+	// compatKeys are accepted in entries and links but not offered in
+	// messages: DockerOps v0.5+ wrote "service" for "container".
+	compatKeys = []string{"service"}
 	linkKeys   = []string{"name", "container", "instance"}
 	instanceRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
 	linkNameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
@@ -70,6 +79,13 @@ type entryParser struct {
 	ps         *problems
 	containers map[string]*Container
 	appsName   string // how messages name the containers folder
+
+	abs   string        // the file's absolute path, for migrate
+	doc   *conffile.Doc // the parsed file, for the spans migrate edits; nil in tests
+	notes *compatNotes  // where constructs of later DockerOps releases are recorded; nil = nowhere
+	// skipped holds the entries with "instance": null, each with the line
+	// of its instance key.
+	skipped map[*yaml.Node]int
 }
 
 func (ep *entryParser) errf(line int, format string, args ...any) {
@@ -81,7 +97,7 @@ func (ep *entryParser) checkKeys(fs []conffile.Field, valid []string, what strin
 	out := map[string]conffile.Field{}
 	for _, f := range fs {
 		switch {
-		case !slices.Contains(valid, f.Key):
+		case !slices.Contains(valid, f.Key) && !(slices.Contains(valid, "container") && slices.Contains(compatKeys, f.Key)):
 			if s := DidYouMean(f.Key, valid); s != "" {
 				ep.errf(f.Line, "unknown key %q in %s%s", f.Key, what, s)
 			} else {
@@ -107,7 +123,8 @@ func (ep *entryParser) entry(n *yaml.Node) (e Entry, ok bool) {
 	}
 	keys := ep.checkKeys(fields(n, ep.file, ep.ps), entryKeys, "an entry")
 	ok = true
-	if f, has := keys["container"]; !has {
+	f, has := ep.containerKey(n, keys, "entry", "an entry")
+	if !has {
 		ep.errf(n.Line, "entry has no \"container\"")
 		ok = false
 	} else if s, good := ep.str(f); good {
@@ -119,7 +136,12 @@ func (ep *entryParser) entry(n *yaml.Node) (e Entry, ok bool) {
 	} else {
 		ok = false
 	}
-	if f, has := keys["instance"]; has {
+	if f, has := keys["instance"]; has && isNull(f.Val) {
+		// DockerOps's run:all skipped such an entry (later releases ran it
+		// under a random name no entry matches, asking first); so do we.
+		ep.skipped[n] = f.Line
+		return e, false
+	} else if has {
 		if s, good := ep.str(f); good {
 			e.Instance = s
 			if !instanceRE.MatchString(s) {
@@ -163,7 +185,7 @@ func (ep *entryParser) entry(n *yaml.Node) (e Entry, ok bool) {
 		dst **bool
 	}{{"linked", &e.Linked}, {"publish_ports", &e.PublishPorts}, {"persistent_data", &e.PersistentData},
 		{"persistent_log", &e.PersistentLog}, {"persistent_opt", &e.PersistentOpt}, {"safemode", &e.Safemode},
-		{"interactive", &e.Interactive}} {
+		{"interactive", &e.Interactive}, {"nethost", &e.NetHost}} {
 		if f, has := keys[b.key]; has {
 			if v, good := boolValue(f.Val); good {
 				*b.dst = &v
@@ -185,6 +207,23 @@ func (ep *entryParser) entry(n *yaml.Node) (e Entry, ok bool) {
 		e.EnvVars = ep.envVars(f)
 	}
 	return e, ok
+}
+
+// containerKey returns the "container" field of an entry or link, or its
+// "service" field (DockerOps v0.5+), which it records for migrate; both
+// at once is an error.
+func (ep *entryParser) containerKey(n *yaml.Node, keys map[string]conffile.Field, what, inWhat string) (conffile.Field, bool) {
+	cf, hasC := keys["container"]
+	sf, hasS := keys["service"]
+	switch {
+	case hasC && hasS:
+		ep.errf(sf.Line, "%s has both \"container\" and \"service\" (DockerOps's name for it): keep \"container\"", what)
+		return cf, true
+	case hasS:
+		ep.note(sf.Line, fmt.Sprintf(`"service" key in %s`, inWhat), `"container"`, ep.replace(keyNode(n, "service"), `"container"`))
+		return sf, true
+	}
+	return cf, hasC
 }
 
 func (ep *entryParser) str(f conffile.Field) (string, bool) {

@@ -72,6 +72,9 @@ type Instance struct {
 	// Restart is the run conf's or the task's policy; "" = the target's
 	// default. An interactive instance has no.
 	Restart RestartPolicy `json:"restart,omitempty"`
+	// NetHost runs the container on the host's network (the run conf's or
+	// the task's nethost, DockerOps v0.7): no own address, no hostname.
+	NetHost bool `json:"nethost,omitempty"`
 	// MissingEnv lists env_vars declared null in run.conf and found neither in
 	// the process environment nor in host.conf, sorted.
 	MissingEnv []string `json:"-"`
