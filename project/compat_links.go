@@ -63,11 +63,7 @@ func (ep *entryParser) wildcardLink(l *LinkSpec, c *yaml.Node, line int) bool {
 		ep.errf(line, "link %q: container %q: only a trailing '*' is a wildcard", l.Name, l.Container)
 		return false
 	}
-	w := &wildcard{pattern: pattern, file: ep.file, abs: ep.abs, edit: ep.replace(c, ""), containers: slices.Sorted(maps.Keys(ep.containers))}
-	if ep.notes == nil {
-		w.edit = nil
-	}
-	l.wildcard = w
+	l.wildcard = &wildcard{pattern: pattern, file: ep.file, abs: ep.abs, edit: ep.replace(c, ""), containers: slices.Sorted(maps.Keys(ep.containers))}
 	return true
 }
 

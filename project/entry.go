@@ -81,7 +81,7 @@ type entryParser struct {
 	appsName   string // how messages name the containers folder
 
 	abs   string        // the file's absolute path, for migrate
-	doc   *conffile.Doc // the parsed file, for the spans migrate edits; nil in tests
+	doc   *conffile.Doc // the parsed file, for the spans migrate edits; nil = no edits
 	notes *compatNotes  // where constructs of later DockerOps releases are recorded; nil = nowhere
 	// skipped holds the entries with "instance": null, each with the line
 	// of its instance key.

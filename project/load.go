@@ -21,11 +21,11 @@ type Project struct {
 	Entries  []Entry
 	HostConf map[string]string
 	// HostConfPath is the existing host.conf, or where SaveHostConf writes
-	// a new one (AppsDir/host.conf).
+	// a new one (AppsDir/host.conf; the project dir for a services/ project).
 	HostConfPath string
 	RunConfPath  string // "" when the project has no run conf
-	// LastConf is host.conf's last_conf: the run conf the last run: with
-	// conf= used (DockerOps v0.3+); "" = none.
+	// LastConf is host.conf's last_conf: the conf= of the last run that
+	// gave one (DockerOps v0.3+), used when no conf= is given; "" = none.
 	LastConf string
 	// Compat lists the constructs of later DockerOps releases the project's
 	// run confs use, in file and line order (`dockerops config` prints them,
