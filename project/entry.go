@@ -61,9 +61,10 @@ var (
 	entryKeys = []string{"container", "instance", "instance_type", "links", "env_vars", "hostname", "volumes", "group",
 		"sleep", "seed_command", "linked", "publish_ports", "persistent_data", "persistent_log", "persistent_opt",
 		"safemode", "interactive", "restart", "nethost"}
-	// compatKeys are accepted in entries and links but not offered in
-	// messages: DockerOps v0.5+ wrote "service" for "container".
-	compatKeys = []string{"service"}
+	// compatKeys are older names of keys, accepted in entries and links but
+	// not offered in messages: DockerOps v0.5+ wrote "service" for
+	// "container", and up to fbb408a "expose_ports" for "publish_ports".
+	compatKeys = map[string]string{"service": "container", "expose_ports": "publish_ports"}
 	linkKeys   = []string{"name", "container", "instance"}
 	instanceRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
 	linkNameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
@@ -97,7 +98,7 @@ func (ep *entryParser) checkKeys(fs []conffile.Field, valid []string, what strin
 	out := map[string]conffile.Field{}
 	for _, f := range fs {
 		switch {
-		case !slices.Contains(valid, f.Key) && !(slices.Contains(valid, "container") && slices.Contains(compatKeys, f.Key)):
+		case !slices.Contains(valid, f.Key) && !slices.Contains(valid, compatKeys[f.Key]):
 			if s := DidYouMean(f.Key, valid); s != "" {
 				ep.errf(f.Line, "unknown key %q in %s%s", f.Key, what, s)
 			} else {
@@ -122,9 +123,9 @@ func (ep *entryParser) entry(n *yaml.Node) (e Entry, ok bool) {
 		return e, false
 	}
 	keys := ep.checkKeys(fields(n, ep.file, ep.ps), entryKeys, "an entry")
+	ep.renamedKeys(n, keys, "an entry")
 	ok = true
-	f, has := ep.containerKey(n, keys, "entry", "an entry")
-	if !has {
+	if f, has := keys["container"]; !has {
 		ep.errf(n.Line, "entry has no \"container\"")
 		ok = false
 	} else if s, good := ep.str(f); good {
@@ -153,7 +154,12 @@ func (ep *entryParser) entry(n *yaml.Node) (e Entry, ok bool) {
 		}
 	}
 	if f, has := keys["instance_type"]; has {
-		if s, good := ep.str(f); good {
+		if s, good := ep.str(f); good && s == "exposed" {
+			// DockerOps up to fbb408a: what d92abea renamed published.
+			t := Published
+			e.InstanceType = &t
+			ep.note(f.Line, `instance_type "exposed"`, `"published"`, ep.replace(conffile.Deref(f.Val), `"published"`))
+		} else if good {
 			if t, err := ParseInstanceType(s); err != nil {
 				ep.errf(f.Line, "%v", err)
 			} else {
@@ -209,21 +215,24 @@ func (ep *entryParser) entry(n *yaml.Node) (e Entry, ok bool) {
 	return e, ok
 }
 
-// containerKey returns the "container" field of an entry or link, or its
-// "service" field (DockerOps v0.5+), which it records for migrate; both
-// at once is an error.
-func (ep *entryParser) containerKey(n *yaml.Node, keys map[string]conffile.Field, what, inWhat string) (conffile.Field, bool) {
-	cf, hasC := keys["container"]
-	sf, hasS := keys["service"]
-	switch {
-	case hasC && hasS:
-		ep.errf(sf.Line, "%s has both \"container\" and \"service\" (DockerOps's name for it): keep \"container\"", what)
-		return cf, true
-	case hasS:
-		ep.note(sf.Line, fmt.Sprintf(`"service" key in %s`, inWhat), `"container"`, ep.replace(keyNode(n, "service"), `"container"`))
-		return sf, true
+// renamedKeys puts the fields given under an older name (compatKeys)
+// under the current one, recording each for migrate; both names at once
+// is an error.
+func (ep *entryParser) renamedKeys(n *yaml.Node, keys map[string]conffile.Field, inWhat string) {
+	for _, old := range slices.Sorted(maps.Keys(compatKeys)) {
+		f, has := keys[old]
+		if !has {
+			continue
+		}
+		delete(keys, old)
+		current := compatKeys[old]
+		if _, both := keys[current]; both {
+			ep.errf(f.Line, "%s has both %q and %q (its older name): keep %q", inWhat, current, old, current)
+			continue
+		}
+		keys[current] = f
+		ep.note(f.Line, fmt.Sprintf("%q key in %s", old, inWhat), quote(current), ep.replace(keyNode(n, old), quote(current)))
 	}
-	return cf, hasC
 }
 
 func (ep *entryParser) str(f conffile.Field) (string, bool) {

@@ -1,7 +1,6 @@
 package project
 
 import (
-	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -94,6 +93,7 @@ func (ep *entryParser) links(f conffile.Field, e Entry) []LinkSpec {
 
 func (ep *entryParser) objectLink(c *yaml.Node) (LinkSpec, bool) {
 	keys := ep.checkKeys(fields(c, ep.file, ep.ps), linkKeys, "a link")
+	ep.renamedKeys(c, keys, "a link")
 	l := LinkSpec{Line: c.Line}
 	good := true
 	if nf, has := keys["name"]; !has {
@@ -112,7 +112,7 @@ func (ep *entryParser) objectLink(c *yaml.Node) (LinkSpec, bool) {
 			good = false
 		}
 	}
-	if cf, has := ep.containerKey(c, keys, fmt.Sprintf("link %q", l.Name), "a link"); !has {
+	if cf, has := keys["container"]; !has {
 		ep.errf(c.Line, "link %q has no \"container\"", l.Name)
 		good = false
 	} else if s, ok := ep.str(cf); !ok {
