@@ -42,6 +42,7 @@ func (prj *Project) findRunConf(p paths, conf string, ps *problems) string {
 	}
 	var found problems
 	if path := runConfPath(p, prj.LastConf, &found); path != "" {
+		prj.FromLastConf = true
 		return path
 	}
 	ps.addf(p.rel(prj.HostConfPath), 0, "last_conf %q (the run conf of the last run with conf=) is not found in %s or %s: give conf=, or remove last_conf",

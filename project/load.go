@@ -27,6 +27,8 @@ type Project struct {
 	// LastConf is host.conf's last_conf: the conf= of the last run that
 	// gave one (DockerOps v0.3+), used when no conf= is given; "" = none.
 	LastConf string
+	// FromLastConf is set when the run conf is LastConf's, no conf= given.
+	FromLastConf bool
 	// Compat lists the constructs of later DockerOps releases the project's
 	// run confs use, in file and line order (`dockerops config` prints them,
 	// `dockerops migrate` rewrites them).

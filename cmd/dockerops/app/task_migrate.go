@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
+	"strings"
 
 	"github.com/dockerops/dockerops/project"
 )
@@ -13,6 +15,9 @@ import (
 // writeCompat prints, on stderr, one line per construct of a later
 // DockerOps release the project uses, with its modern form.
 func writeCompat(w io.Writer, p *project.Project) {
+	if p.FromLastConf {
+		fmt.Fprintf(w, "run conf %s: last_conf of %s, the conf= of the last run (give conf= for another)\n", p.LastConf, relTo(p.Dir, p.HostConfPath))
+	}
 	for _, c := range p.Compat {
 		fmt.Fprintln(w, c.String())
 	}
@@ -73,4 +78,12 @@ func confLabel(p *project.Project) string {
 		return "the project (no run conf)"
 	}
 	return p.RunConfPath
+}
+
+// relTo names path relative to dir when it is inside it.
+func relTo(dir, path string) string {
+	if r, err := filepath.Rel(dir, path); err == nil && !strings.HasPrefix(r, "..") {
+		return filepath.ToSlash(r)
+	}
+	return path
 }

@@ -98,8 +98,9 @@ func TestRunRecordsLastConf(t *testing.T) {
 	if data, _ := os.ReadFile(hostConf); !strings.Contains(string(data), `"last_conf": "prod.conf"`) {
 		t.Errorf("a dry run changed last_conf:\n%s", data)
 	}
-	if res := r.run(t, "config:all"); !strings.Contains(res.stdout, "demo-web-prod") || strings.Contains(res.stdout, "demo-web-one") {
-		t.Errorf("config without conf= does not use last_conf prod.conf:\n%s%s", res.stdout, res.stderr)
+	if res := r.run(t, "config:all"); !strings.Contains(res.stdout, "demo-web-prod") || strings.Contains(res.stdout, "demo-web-one") ||
+		!strings.Contains(res.stderr, "run conf prod.conf: last_conf of host.conf") {
+		t.Errorf("config without conf= does not use (and say it uses) last_conf prod.conf:\n%s%s", res.stdout, res.stderr)
 	}
 	if res := r.run(t, "run:all,conf=apps_containers/run.conf"); res.code != exitOK {
 		t.Fatalf("exit %d\n%s", res.code, res.stderr)
