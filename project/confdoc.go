@@ -12,6 +12,15 @@ import (
 // parseConf parses a run.conf or build.conf, JSON or YAML; unlike host.conf,
 // an empty one is an error.
 func parseConf(file string, data []byte, isYAML bool) (*yaml.Node, error) {
+	doc, err := parseConfDoc(file, data, isYAML)
+	if err != nil {
+		return nil, err
+	}
+	return doc.Root, nil
+}
+
+// parseConfDoc is parseConf returning the whole document.
+func parseConfDoc(file string, data []byte, isYAML bool) (*conffile.Doc, error) {
 	parse := conffile.ParseJSON
 	if isYAML {
 		parse = conffile.ParseYAML
@@ -23,7 +32,7 @@ func parseConf(file string, data []byte, isYAML bool) (*yaml.Node, error) {
 	if doc.Root == nil {
 		return nil, conffile.Errorf(file, 1, "the file is empty")
 	}
-	return doc.Root, nil
+	return doc, nil
 }
 
 // fields lists a mapping's pairs, merges expanded, reporting bad keys.

@@ -1,6 +1,7 @@
 package project
 
 import (
+	"fmt"
 	"maps"
 	"math"
 	"regexp"
@@ -30,6 +31,9 @@ type Entry struct {
 	Restart      *RestartPolicy
 
 	Linked, PublishPorts, PersistentData, PersistentLog, PersistentOpt, Safemode, Interactive *bool
+	// NetHost runs the instance on the host's network (DockerOps v0.7's
+	// "nethost" key).
+	NetHost *bool
 }
 
 // Key identifies an entry: its container and instance.
@@ -41,6 +45,8 @@ type LinkSpec struct {
 	Container string
 	Instance  *string
 	Line      int
+
+	wildcard *wildcard // a "PREFIX*" container not settled yet
 }
 
 // EnvVar is one env_vars value; Value nil = required from the process
@@ -54,7 +60,11 @@ type EnvVar struct {
 var (
 	entryKeys = []string{"container", "instance", "instance_type", "links", "env_vars", "hostname", "volumes", "group",
 		"sleep", "seed_command", "linked", "publish_ports", "persistent_data", "persistent_log", "persistent_opt",
-		"safemode", "interactive", "restart"}
+		"safemode", "interactive", "restart", "nethost"}
+	// compatKeys are older names of keys, accepted in entries and links but
+	// not offered in messages: DockerOps v0.5+ wrote "service" for
+	// "container", and up to fbb408a "expose_ports" for "publish_ports".
+	compatKeys = map[string]string{"service": "container", "expose_ports": "publish_ports"}
 	linkKeys   = []string{"name", "container", "instance"}
 	instanceRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
 	linkNameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
@@ -70,6 +80,13 @@ type entryParser struct {
 	ps         *problems
 	containers map[string]*Container
 	appsName   string // how messages name the containers folder
+
+	abs   string        // the file's absolute path, for migrate
+	doc   *conffile.Doc // the parsed file, for the spans migrate edits; nil = no edits
+	notes *compatNotes  // where constructs of later DockerOps releases are recorded; nil = nowhere
+	// skipped holds the entries with "instance": null, each with the line
+	// of its instance key.
+	skipped map[*yaml.Node]int
 }
 
 func (ep *entryParser) errf(line int, format string, args ...any) {
@@ -81,7 +98,7 @@ func (ep *entryParser) checkKeys(fs []conffile.Field, valid []string, what strin
 	out := map[string]conffile.Field{}
 	for _, f := range fs {
 		switch {
-		case !slices.Contains(valid, f.Key):
+		case !slices.Contains(valid, f.Key) && !slices.Contains(valid, compatKeys[f.Key]):
 			if s := DidYouMean(f.Key, valid); s != "" {
 				ep.errf(f.Line, "unknown key %q in %s%s", f.Key, what, s)
 			} else {
@@ -106,6 +123,7 @@ func (ep *entryParser) entry(n *yaml.Node) (e Entry, ok bool) {
 		return e, false
 	}
 	keys := ep.checkKeys(fields(n, ep.file, ep.ps), entryKeys, "an entry")
+	ep.renamedKeys(n, keys, "an entry")
 	ok = true
 	if f, has := keys["container"]; !has {
 		ep.errf(n.Line, "entry has no \"container\"")
@@ -119,7 +137,12 @@ func (ep *entryParser) entry(n *yaml.Node) (e Entry, ok bool) {
 	} else {
 		ok = false
 	}
-	if f, has := keys["instance"]; has {
+	if f, has := keys["instance"]; has && isNull(f.Val) {
+		// DockerOps's run:all skipped such an entry (later releases ran it
+		// under a random name no entry matches, asking first); so do we.
+		ep.skipped[n] = f.Line
+		return e, false
+	} else if has {
 		if s, good := ep.str(f); good {
 			e.Instance = s
 			if !instanceRE.MatchString(s) {
@@ -131,7 +154,12 @@ func (ep *entryParser) entry(n *yaml.Node) (e Entry, ok bool) {
 		}
 	}
 	if f, has := keys["instance_type"]; has {
-		if s, good := ep.str(f); good {
+		if s, good := ep.str(f); good && s == "exposed" {
+			// DockerOps up to fbb408a: what d92abea renamed published.
+			t := Published
+			e.InstanceType = &t
+			ep.note(f.Line, `instance_type "exposed"`, `"published"`, ep.replace(conffile.Deref(f.Val), `"published"`))
+		} else if good {
 			if t, err := ParseInstanceType(s); err != nil {
 				ep.errf(f.Line, "%v", err)
 			} else {
@@ -163,7 +191,7 @@ func (ep *entryParser) entry(n *yaml.Node) (e Entry, ok bool) {
 		dst **bool
 	}{{"linked", &e.Linked}, {"publish_ports", &e.PublishPorts}, {"persistent_data", &e.PersistentData},
 		{"persistent_log", &e.PersistentLog}, {"persistent_opt", &e.PersistentOpt}, {"safemode", &e.Safemode},
-		{"interactive", &e.Interactive}} {
+		{"interactive", &e.Interactive}, {"nethost", &e.NetHost}} {
 		if f, has := keys[b.key]; has {
 			if v, good := boolValue(f.Val); good {
 				*b.dst = &v
@@ -185,6 +213,26 @@ func (ep *entryParser) entry(n *yaml.Node) (e Entry, ok bool) {
 		e.EnvVars = ep.envVars(f)
 	}
 	return e, ok
+}
+
+// renamedKeys puts the fields given under an older name (compatKeys)
+// under the current one, recording each for migrate; both names at once
+// is an error.
+func (ep *entryParser) renamedKeys(n *yaml.Node, keys map[string]conffile.Field, inWhat string) {
+	for _, old := range slices.Sorted(maps.Keys(compatKeys)) {
+		f, has := keys[old]
+		if !has {
+			continue
+		}
+		delete(keys, old)
+		current := compatKeys[old]
+		if _, both := keys[current]; both {
+			ep.errf(f.Line, "%s has both %q and %q (its older name): keep %q", inWhat, current, old, current)
+			continue
+		}
+		keys[current] = f
+		ep.note(f.Line, fmt.Sprintf("%q key in %s", old, inWhat), quote(current), ep.replace(keyNode(n, old), quote(current)))
+	}
 }
 
 func (ep *entryParser) str(f conffile.Field) (string, bool) {

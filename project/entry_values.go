@@ -61,41 +61,23 @@ func (ep *entryParser) links(f conffile.Field, e Entry) []LinkSpec {
 	names := map[string]int{}
 	for _, c := range v.Content {
 		c = conffile.Deref(c)
-		if c.Kind != yaml.MappingNode {
+		var l LinkSpec
+		good := true
+		switch {
+		case isString(c):
+			l, good = ep.stringLink(c)
+		case c.Kind == yaml.MappingNode:
+			l, good = ep.objectLink(c)
+		default:
 			ep.errf(c.Line, "a link must be an object {\"name\", \"container\", \"instance\"}, not %s", conffile.KindName(c))
 			continue
 		}
-		keys := ep.checkKeys(fields(c, ep.file, ep.ps), linkKeys, "a link")
-		l := LinkSpec{Line: c.Line}
-		good := true
-		if nf, has := keys["name"]; !has {
-			ep.errf(c.Line, "link has no \"name\" (the name its <NAME>_CONTAINER_IP variable and host alias get)")
-			good = false
-		} else if s, ok := ep.str(nf); !ok {
-			good = false
-		} else if l.Name = s; !linkNameRE.MatchString(s) {
-			ep.errf(nf.Line, "link name %q is not valid: use letters, digits and '_', not starting with a digit", s)
-			good = false
-		} else if first, dup := names[strings.ToUpper(s)]; dup {
-			ep.errf(nf.Line, "link %q is given twice (first at line %d)", s, first)
-			good = false
-		} else {
-			names[strings.ToUpper(s)] = nf.Line
-		}
-		if cf, has := keys["container"]; !has {
-			ep.errf(c.Line, "link %q has no \"container\"", l.Name)
-			good = false
-		} else if s, ok := ep.str(cf); !ok {
-			good = false
-		} else if l.Container = s; ep.containers[s] == nil {
-			ep.errf(cf.Line, "link %q targets container %q, which is not in %s%s", l.Name, s, ep.appsName, DidYouMean(s, slices.Sorted(maps.Keys(ep.containers))))
-			good = false
-		}
-		if inf, has := keys["instance"]; has && !isNull(inf.Val) {
-			if s, ok := ep.str(inf); ok {
-				l.Instance = &s
-			} else {
+		if good {
+			if first, dup := names[strings.ToUpper(l.Name)]; dup {
+				ep.errf(l.Line, "link %q is given twice (first at line %d)", l.Name, first)
 				good = false
+			} else {
+				names[strings.ToUpper(l.Name)] = l.Line
 			}
 		}
 		if good && l.Instance != nil && l.Container == e.Container && *l.Instance == e.Instance {
@@ -107,6 +89,41 @@ func (ep *entryParser) links(f conffile.Field, e Entry) []LinkSpec {
 		}
 	}
 	return out
+}
+
+func (ep *entryParser) objectLink(c *yaml.Node) (LinkSpec, bool) {
+	keys := ep.checkKeys(fields(c, ep.file, ep.ps), linkKeys, "a link")
+	ep.renamedKeys(c, keys, "a link")
+	l := LinkSpec{Line: c.Line}
+	good := true
+	if nf, has := keys["name"]; !has {
+		ep.errf(c.Line, "link has no \"name\" (the name its <NAME>_CONTAINER_IP variable and host alias get)")
+		good = false
+	} else if s, ok := ep.str(nf); !ok {
+		good = false
+	} else if l.Name = s; !linkNameRE.MatchString(s) {
+		ep.errf(nf.Line, "link name %q is not valid: use letters, digits and '_', not starting with a digit", s)
+		good = false
+	}
+	if inf, has := keys["instance"]; has && !isNull(inf.Val) {
+		if s, ok := ep.str(inf); ok {
+			l.Instance = &s
+		} else {
+			good = false
+		}
+	}
+	if cf, has := keys["container"]; !has {
+		ep.errf(c.Line, "link %q has no \"container\"", l.Name)
+		good = false
+	} else if s, ok := ep.str(cf); !ok {
+		good = false
+	} else if l.Container = s; strings.Contains(s, "*") {
+		good = good && ep.wildcardLink(&l, c, cf.Line)
+	} else if ep.containers[s] == nil {
+		ep.errf(cf.Line, "link %q targets container %q, which is not in %s%s", l.Name, s, ep.appsName, DidYouMean(s, slices.Sorted(maps.Keys(ep.containers))))
+		good = false
+	}
+	return l, good
 }
 
 func (ep *entryParser) envVars(f conffile.Field) []EnvVar {

@@ -52,31 +52,43 @@ func FuzzRunConf(f *testing.F) {
 	f.Add([]byte("# c\n{\"include\": [\"run.conf\"], \"instances\": [{\"container\": \"db\", \"env_vars\": {\"A\": null, \"B\": 1}}]}"), false)
 	f.Add([]byte("x-a: &a {group: g}\ninstances:\n  - {container: web, <<: *a, volumes: [\"a:/b:ro\"]}\n"), true)
 	f.Add([]byte("- {container: web, restart: \"on-failure:3\"}\n- {container: web, instance: interactive, restart: always}\n"), true)
+	f.Add([]byte("[{\"service\": \"db\", \"instance\": \"one\"}, # c\n{\"container\": \"web\", \"links\": [\"db-one:DB\", {\"name\": \"W\", \"service\": \"w*\", \"instance\": null}]}, {\"container\": \"db\", \"instance\": null}]"), false)
 	f.Fuzz(func(t *testing.T, data []byte, isYAML bool) {
 		file := "apps_containers/run.conf"
 		if isYAML {
 			file = "apps_containers/run.yaml"
 		}
-		p := paths{dir: "/p", name: "demo", apps: "/p/apps_containers", data: "/p/data_demo"}
-		top := "/p/" + file
-		ps := &problems{}
-		rl := &runLoader{p: p, ps: ps, containers: fuzzContainers(), done: map[string][]Entry{},
-			read: func(path string) ([]byte, error) {
-				if path == top {
-					return data, nil
-				}
-				return nil, fs.ErrNotExist
-			}}
-		entries := rl.load(top, nil, includer{})
-		checkLinks(entries, "run.conf", ps)
+		entries, notes, ps := fuzzLoad(file, data)
 		checkProblems(t, ps, file, data)
 		if len(ps.list) > 0 {
 			return
 		}
-		prj := &Project{Name: "demo", Dir: p.dir, AppsDir: p.apps, DataDir: p.data, Containers: fuzzContainers(), Entries: entries}
+		prj := &Project{Name: "demo", Dir: "/p", AppsDir: "/p/apps_containers", DataDir: "/p/data_demo", Containers: fuzzContainers(), Entries: entries}
 		ins, err := prj.Resolve(Selection{}, Overrides{})
 		if err != nil {
 			t.Fatalf("a valid run conf does not resolve: %v", err)
+		}
+		// What migrate writes loads, has nothing left to migrate, and
+		// resolves to the same plan.
+		var rewritable []Compat
+		for _, c := range notes {
+			if c.Rewritable() {
+				rewritable = append(rewritable, c)
+			}
+		}
+		if len(rewritable) > 0 && len(rewritable) == len(notes) {
+			migrated := applyEdits(data, rewritable)
+			entries2, notes2, ps2 := fuzzLoad(file, migrated)
+			if len(ps2.list) > 0 || len(notes2) > 0 {
+				t.Fatalf("migrated conf: problems %v, left %v\n%s", ps2.err(), notes2, migrated)
+			}
+			prj2 := &Project{Name: "demo", Dir: "/p", AppsDir: "/p/apps_containers", DataDir: "/p/data_demo", Containers: fuzzContainers(), Entries: entries2}
+			ins2, err := prj2.Resolve(Selection{}, Overrides{})
+			a, _ := MarshalPlan("demo", ins)
+			b, _ := MarshalPlan("demo", ins2)
+			if err != nil || !bytes.Equal(a, b) {
+				t.Fatalf("migrate changed the plan (%v):\n%s\n---\n%s\n--- from\n%s\n--- to\n%s", err, a, b, data, migrated)
+			}
 		}
 		if len(ins) != len(entries) {
 			t.Fatalf("%d entries resolved into %d instances", len(entries), len(ins))
@@ -188,4 +200,23 @@ func FuzzDockerfilePorts(f *testing.F) {
 			t.Fatalf("from %v lines %v", df.from, df.fromLine)
 		}
 	})
+}
+
+// fuzzLoad loads data as the run conf file of a project of fuzzContainers.
+func fuzzLoad(file string, data []byte) ([]Entry, []Compat, *problems) {
+	p := paths{dir: "/p", name: "demo", apps: "/p/apps_containers", data: "/p/data_demo"}
+	top := "/p/" + file
+	ps := &problems{}
+	notes := &compatNotes{}
+	rl := &runLoader{p: p, ps: ps, containers: fuzzContainers(), done: map[string][]Entry{}, notes: notes,
+		read: func(path string) ([]byte, error) {
+			if path == top {
+				return data, nil
+			}
+			return nil, fs.ErrNotExist
+		}}
+	entries := rl.load(top, nil, includer{})
+	settleWildcards(entries, notes, ps)
+	checkLinks(entries, "run.conf", ps)
+	return entries, notes.list, ps
 }

@@ -123,6 +123,9 @@ func summary(p *Project, instances []Instance) string {
 	for _, in := range instances {
 		fmt.Fprintf(&b, "instance %s missing env: %s\n", in.Name, strings.Join(in.MissingEnv, ", "))
 	}
+	for _, c := range p.Compat {
+		fmt.Fprintf(&b, "compat %s\n", c)
+	}
 	return b.String()
 }
 

@@ -102,6 +102,11 @@ func (doc *hostDoc) mapping(file string, root *yaml.Node, ps *problems) {
 			continue
 		}
 		seen[f.Key] = f.Line
+		if f.Key == lastConfKey && isNull(f.Val) { // DockerOps v0.7+ wrote null after a run without conf=
+			doc.keys[f.Key] = f.Val
+			doc.order = append(doc.order, f.Key)
+			continue
+		}
 		v, ok := scalarText(f.Val)
 		if !ok {
 			ps.addf(file, f.Line, "%q must be a string, number or boolean, not %s", f.Key, conffile.KindName(f.Val))

@@ -10,6 +10,10 @@ const (
 	Master      InstanceType = "master"
 	Interactive InstanceType = "interactive"
 	Safemode    InstanceType = "safemode"
+	// Persistent and Debug are the types DockerOps v0.5 added: persistent
+	// data and logs without published ports; a safemode shell.
+	Persistent InstanceType = "persistent"
+	Debug      InstanceType = "debug"
 )
 
 // Port is a port the instance publishes, 1:1 on the host as DockerOps did.
@@ -68,7 +72,9 @@ type Instance struct {
 	// Restart is the run conf's or the task's policy; "" = the target's
 	// default. An interactive instance has no.
 	Restart RestartPolicy `json:"restart,omitempty"`
-	NetHost bool          `json:"nethost,omitempty"` // the machine's own network (run.conf's nethost)
+	// NetHost runs the container on the host's network (the run conf's or
+	// the task's nethost, DockerOps v0.7): no own address, no hostname.
+	NetHost bool `json:"nethost,omitempty"`
 	// MissingEnv lists env_vars declared null in run.conf and found neither in
 	// the process environment nor in host.conf, sorted.
 	MissingEnv []string `json:"-"`

@@ -21,9 +21,18 @@ type Project struct {
 	Entries  []Entry
 	HostConf map[string]string
 	// HostConfPath is the existing host.conf, or where SaveHostConf writes
-	// a new one (AppsDir/host.conf).
+	// a new one (AppsDir/host.conf; the project dir for a services/ project).
 	HostConfPath string
 	RunConfPath  string // "" when the project has no run conf
+	// LastConf is host.conf's last_conf: the conf= of the last run that
+	// gave one (DockerOps v0.3+), used when no conf= is given; "" = none.
+	LastConf string
+	// FromLastConf is set when the run conf is LastConf's, no conf= given.
+	FromLastConf bool
+	// Compat lists the constructs of later DockerOps releases the project's
+	// run confs use, in file and line order (`dockerops config` prints them,
+	// `dockerops migrate` rewrites them).
+	Compat []Compat
 
 	getenv   func(string) (string, bool)
 	confName string // base name of the run conf, for messages
@@ -36,6 +45,7 @@ func Load(opts Options) (*Project, error) {
 	if err != nil {
 		return nil, err
 	}
+	p = servicesFallback(p, opts)
 	if !isDir(p.dir) {
 		return nil, &conffile.Error{File: p.dir, Msg: "the project dir does not exist or is not a folder"}
 	}
@@ -55,9 +65,10 @@ func Load(opts Options) (*Project, error) {
 			ps.add(err)
 		} else {
 			prj.HostConf = values
+			prj.LastConf = values[lastConfKey]
 		}
 	} else {
-		prj.HostConfPath = filepath.Join(p.apps, "host.conf")
+		prj.HostConfPath = defaultHostConfPath(p)
 	}
 
 	if path := findConf(p, "build", ps); path != "" {
@@ -66,12 +77,15 @@ func Load(opts Options) (*Project, error) {
 		prj.BuildOrder = defaultBuildOrder(prj.Containers)
 	}
 
-	prj.RunConfPath = runConfPath(p, opts.RunConf, ps)
+	prj.RunConfPath = prj.findRunConf(p, opts.RunConf, ps)
 	if prj.RunConfPath != "" {
 		prj.confName = filepath.Base(prj.RunConfPath)
-		rl := &runLoader{p: p, ps: ps, containers: prj.Containers, done: map[string][]Entry{}, read: conffile.Read, canonical: true}
+		notes := &compatNotes{}
+		rl := &runLoader{p: p, ps: ps, containers: prj.Containers, done: map[string][]Entry{}, read: conffile.Read, canonical: true, notes: notes}
 		prj.Entries = rl.load(prj.RunConfPath, nil, includer{})
+		settleWildcards(prj.Entries, notes, ps)
 		checkLinks(prj.Entries, prj.confName, ps)
+		prj.Compat = sortCompat(notes.list)
 	}
 	if err := ps.err(); err != nil {
 		return nil, err
@@ -109,18 +123,29 @@ func findConf(p paths, base string, ps *problems) string {
 }
 
 // runConfPath finds the run conf: conf= (relative to the project dir, then
-// to AppsDir) or the default run.conf.
+// to AppsDir; ".conf" added when the name has no extension and is not found
+// as written, as DockerOps v0.7 did) or the default: default.conf (DockerOps
+// v0.7+), else run.conf.
 func runConfPath(p paths, conf string, ps *problems) string {
 	if conf == "" {
+		if path := findConf(p, "default", ps); path != "" {
+			return path
+		}
 		return findConf(p, "run", ps)
 	}
-	if filepath.IsAbs(conf) {
-		if isFile(conf) {
-			return filepath.Clean(conf)
+	names := []string{conf}
+	if filepath.Ext(conf) == "" {
+		names = append(names, conf+".conf")
+	}
+	for _, name := range names {
+		if filepath.IsAbs(name) {
+			if isFile(name) {
+				return filepath.Clean(name)
+			}
+			continue
 		}
-	} else {
 		for _, dir := range []string{p.dir, p.apps} {
-			if path := filepath.Join(dir, conf); isFile(path) {
+			if path := filepath.Join(dir, name); isFile(path) {
 				return path
 			}
 		}

@@ -14,8 +14,12 @@ type Options struct {
 	Dir     string // project dir, absolute
 	Name    string // "" = Slug of the base name of Dir (PROJECT_NAME)
 	AppsDir string // "" = <Dir>/apps_containers (APPS_CONTAINERS_DIR; relative = against Dir)
-	DataDir string // "" = <Dir>/data_<name>, parent of the per-instance dirs (DATA_DIR)
-	RunConf string // "" = the default run.conf; else a path (relative = against Dir, then AppsDir)
+	// ServicesDir is where DockerOps v0.5+ projects keep their containers,
+	// used when AppsDir is not given and <Dir>/apps_containers does not
+	// exist: "" = <Dir>/services (SERVICES_IMAGES_DIR; relative = against Dir).
+	ServicesDir string
+	DataDir     string // "" = <Dir>/data_<name>, parent of the per-instance dirs (DATA_DIR)
+	RunConf     string // "" = the default run.conf; else a path (relative = against Dir, then AppsDir)
 	// Getenv looks up the process environment; nil = empty environment.
 	Getenv func(key string) (string, bool)
 	// BaseContainer holds the built-in dockerops-base container (a
@@ -58,6 +62,7 @@ func Slug(s string) string {
 // paths are the resolved locations of a project.
 type paths struct {
 	dir, name, apps, data string
+	services              bool // apps is a DockerOps v0.5+ services/ folder
 }
 
 func resolvePaths(opts Options) (paths, error) {

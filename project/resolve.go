@@ -21,11 +21,11 @@ type Selection struct {
 // Overrides are task arguments; nil = not given. They win over run.conf,
 // which wins over the instance type's defaults.
 type Overrides struct {
-	InstanceType                                                                              *InstanceType
-	Linked, PublishPorts, PersistentData, PersistentLog, PersistentOpt, Safemode, Interactive *bool
-	Hostname, SeedCommand, Volumes                                                            *string
-	Sleep                                                                                     *float64
-	Restart                                                                                   *RestartPolicy
+	InstanceType                                                                                       *InstanceType
+	Linked, PublishPorts, PersistentData, PersistentLog, PersistentOpt, Safemode, Interactive, NetHost *bool
+	Hostname, SeedCommand, Volumes                                                                     *string
+	Sleep                                                                                              *float64
+	Restart                                                                                            *RestartPolicy
 }
 
 // Resolve turns the selected entries into instances, in run order. A
@@ -158,6 +158,7 @@ func (p *Project) resolve(e Entry, ov Overrides, ovVolumes []VolumeSpec) Instanc
 		Safemode:       pick(ov.Safemode, e.Safemode, d.safemode),
 		Sleep:          pick(ov.Sleep, e.Sleep, 0),
 		SeedCommand:    pick(ov.SeedCommand, e.SeedCommand, ""),
+		NetHost:        pick(ov.NetHost, e.NetHost, false),
 		Ports:          []Port{},
 		Links:          []Link{},
 		Volumes:        []Volume{},

@@ -32,11 +32,13 @@ func resolveOne(t *testing.T, p *Project, sel Selection, ov Overrides) Instance 
 // the instance name and through an explicit type.
 func TestInstanceTypeDefaults(t *testing.T) {
 	table := map[InstanceType]flags{
-		Standard:    {linked: true, log: true},
+		Standard:    {linked: true},
 		Published:   {linked: true, publish: true},
-		Master:      {linked: true, publish: true, data: true},
+		Master:      {linked: true, publish: true, data: true, log: true},
 		Interactive: {linked: true, interactive: true},
 		Safemode:    {safemode: true, interactive: true},
+		Persistent:  {linked: true, data: true, log: true},
+		Debug:       {safemode: true, interactive: true},
 	}
 	p := mustLoad(t, Options{Dir: webProject(t, `[
 		{"container": "web", "instance": "standard"},
@@ -44,11 +46,15 @@ func TestInstanceTypeDefaults(t *testing.T) {
 		{"container": "web", "instance": "master"},
 		{"container": "web", "instance": "interactive"},
 		{"container": "web", "instance": "safemode"},
+		{"container": "web", "instance": "persistent"},
+		{"container": "web", "instance": "debug"},
 		{"container": "web", "instance": "x1", "instance_type": "standard"},
 		{"container": "web", "instance": "x2", "instance_type": "published"},
 		{"container": "web", "instance": "x3", "instance_type": "master"},
 		{"container": "web", "instance": "x4", "instance_type": "interactive"},
 		{"container": "web", "instance": "x5", "instance_type": "safemode"},
+		{"container": "web", "instance": "x6", "instance_type": "persistent"},
+		{"container": "web", "instance": "x7", "instance_type": "debug"},
 		{"container": "web", "instance": "Master"}
 	]`)})
 	for _, tc := range []struct {
@@ -56,7 +62,8 @@ func TestInstanceTypeDefaults(t *testing.T) {
 		want     InstanceType
 	}{
 		{"standard", Standard}, {"published", Published}, {"master", Master}, {"interactive", Interactive}, {"safemode", Safemode},
-		{"x1", Standard}, {"x2", Published}, {"x3", Master}, {"x4", Interactive}, {"x5", Safemode},
+		{"persistent", Persistent}, {"debug", Debug},
+		{"x1", Standard}, {"x2", Published}, {"x3", Master}, {"x4", Interactive}, {"x5", Safemode}, {"x6", Persistent}, {"x7", Debug},
 		{"Master", Standard}, // names match exactly, as in DockerOps
 	} {
 		in := resolveOne(t, p, Selection{Target: "web", Instance: tc.instance}, Overrides{})
@@ -73,7 +80,7 @@ func TestInstanceTypeDefaults(t *testing.T) {
 func TestPrecedence(t *testing.T) {
 	p := mustLoad(t, Options{Dir: webProject(t, `[
 		{"container": "web", "instance": "a"},
-		{"container": "web", "instance": "b", "instance_type": "master", "publish_ports": false, "persistent_log": true,
+		{"container": "web", "instance": "b", "instance_type": "master", "publish_ports": false, "persistent_log": false,
 		 "hostname": "conf-host", "sleep": 2, "seed_command": "conf", "volumes": "conf:/conf"}
 	]`)})
 	master, standard := Master, Standard
@@ -88,16 +95,16 @@ func TestPrecedence(t *testing.T) {
 		seed     string
 		volume   string
 	}{
-		{"type defaults", "a", Overrides{}, Standard, flags{linked: true, log: true}, "web-a", 0, "", ""},
-		{"run.conf over defaults", "b", Overrides{}, Master, flags{linked: true, data: true, log: true}, "conf-host", 2, "conf", "/conf"},
-		{"arguments over run.conf", "b", Overrides{PublishPorts: ptr(true), PersistentLog: ptr(false), Hostname: ptr("arg-host"),
+		{"type defaults", "a", Overrides{}, Standard, flags{linked: true}, "web-a", 0, "", ""},
+		{"run.conf over defaults", "b", Overrides{}, Master, flags{linked: true, data: true}, "conf-host", 2, "conf", "/conf"},
+		{"arguments over run.conf", "b", Overrides{PublishPorts: ptr(true), PersistentLog: ptr(true), Hostname: ptr("arg-host"),
 			Sleep: ptr(0.5), SeedCommand: ptr("arg"), Volumes: ptr("arg:/arg")},
-			Master, flags{linked: true, publish: true, data: true}, "arg-host", 0.5, "arg", "/arg"},
-		{"argument type changes the defaults", "a", Overrides{InstanceType: &master}, Master, flags{linked: true, publish: true, data: true}, "web-a", 0, "", ""},
-		{"run.conf still beats an argument type's defaults", "b", Overrides{InstanceType: &standard}, Standard, flags{linked: true, log: true}, "conf-host", 2, "conf", "/conf"},
-		{"safemode argument implies interactive", "a", Overrides{Safemode: ptr(true)}, Standard, flags{linked: true, log: true, safemode: true, interactive: true}, "web-a", 0, "", ""},
-		{"safemode wins over interactive=false", "a", Overrides{Safemode: ptr(true), Interactive: ptr(false)}, Standard, flags{linked: true, log: true, safemode: true, interactive: true}, "web-a", 0, "", ""},
-		{"empty volumes argument clears them", "b", Overrides{Volumes: ptr("")}, Master, flags{linked: true, data: true, log: true}, "conf-host", 2, "conf", ""},
+			Master, flags{linked: true, publish: true, data: true, log: true}, "arg-host", 0.5, "arg", "/arg"},
+		{"argument type changes the defaults", "a", Overrides{InstanceType: &master}, Master, flags{linked: true, publish: true, data: true, log: true}, "web-a", 0, "", ""},
+		{"run.conf still beats an argument type's defaults", "b", Overrides{InstanceType: &standard}, Standard, flags{linked: true}, "conf-host", 2, "conf", "/conf"},
+		{"safemode argument implies interactive", "a", Overrides{Safemode: ptr(true)}, Standard, flags{linked: true, safemode: true, interactive: true}, "web-a", 0, "", ""},
+		{"safemode wins over interactive=false", "a", Overrides{Safemode: ptr(true), Interactive: ptr(false)}, Standard, flags{linked: true, safemode: true, interactive: true}, "web-a", 0, "", ""},
+		{"empty volumes argument clears them", "b", Overrides{Volumes: ptr("")}, Master, flags{linked: true, data: true}, "conf-host", 2, "conf", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			in := resolveOne(t, p, Selection{Target: "web", Instance: tc.instance}, tc.ov)
@@ -142,16 +149,16 @@ func TestNames(t *testing.T) {
 			if m.PersistentDir == nil || *m.PersistentDir != filepath.Join(tc.wantDir, "web_master") {
 				t.Errorf("persistent dir %v, want %s/web_master", m.PersistentDir, tc.wantDir)
 			}
-			// Only persistent_log is on for a standard instance: still a dir.
-			if ins[1].PersistentDir == nil {
-				t.Errorf("standard instance (persistent_log) has no persistent dir")
+			// A standard instance keeps nothing (DockerOps's code: no persistent_log).
+			if ins[1].PersistentDir != nil {
+				t.Errorf("standard instance has persistent dir %q, want none", *ins[1].PersistentDir)
 			}
 		})
 	}
 	p := mustLoad(t, Options{Dir: dir})
-	in := resolveOne(t, p, Selection{Target: "web", Instance: "two"}, Overrides{PersistentLog: ptr(false)})
-	if in.PersistentDir != nil {
-		t.Errorf("nothing persistent, but persistent dir %q", *in.PersistentDir)
+	in := resolveOne(t, p, Selection{Target: "web", Instance: "two"}, Overrides{PersistentLog: ptr(true)})
+	if in.PersistentDir == nil {
+		t.Errorf("persistent_log=True, but no persistent dir")
 	}
 }
 
@@ -181,7 +188,7 @@ func TestEnv(t *testing.T) {
 		"REQ_HOST": "proc-wins", "REQ_PROC": "",
 		"DB_CONTAINER_IP": "10.0.0.9", "CACHE_CONTAINER_IP": "", "HOST_IP": "198.51.100.1",
 		"CONTAINER": "web", "INSTANCE": "master", "INSTANCE_TYPE": "master",
-		"PERSISTENT_DATA": "True", "PERSISTENT_LOG": "False", "PERSISTENT_OPT": "False", "SAFEMODE": "False",
+		"PERSISTENT_DATA": "True", "PERSISTENT_LOG": "True", "PERSISTENT_OPT": "False", "SAFEMODE": "False",
 	}
 	if !reflect.DeepEqual(in.Env, want) {
 		t.Errorf("env:\n got %v\nwant %v", in.Env, want)

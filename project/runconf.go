@@ -25,6 +25,7 @@ type runLoader struct {
 	done       map[string][]Entry
 	read       func(path string) ([]byte, error) // conffile.Read; fuzz tests read from memory
 	canonical  bool                              // resolve symlinks to recognise files (not in fuzz tests)
+	notes      *compatNotes                      // nil = constructs of later DockerOps releases are not recorded
 }
 
 // includer is where a file was included from, for messages.
@@ -73,12 +74,12 @@ func (rl *runLoader) load(abs string, chain []chainLink, from includer) []Entry 
 		}
 		return nil
 	}
-	root, err := parseConf(file, data, conffile.IsYAML(abs))
+	doc, err := parseConfDoc(file, data, conffile.IsYAML(abs))
 	if err != nil {
 		rl.ps.add(err)
 		return nil
 	}
-	root = conffile.Deref(root)
+	root := conffile.Deref(doc.Root)
 	var list *yaml.Node
 	var merged []Entry
 	switch root.Kind {
@@ -114,18 +115,19 @@ func (rl *runLoader) load(abs string, chain []chainLink, from includer) []Entry 
 		rl.ps.addf(file, root.Line, "a run conf must be a list of entries, or an object {\"include\": [...], \"instances\": [...]}, not %s", conffile.KindName(root))
 		return nil
 	}
-	own := rl.entries(file, list)
+	own := rl.entries(file, abs, doc, list)
 	merged = mergeEntries(merged, own)
 	rl.done[id] = merged
 	return merged
 }
 
 // entries parses a file's own entries, reporting duplicates within it.
-func (rl *runLoader) entries(file string, list *yaml.Node) []Entry {
+func (rl *runLoader) entries(file, abs string, doc *conffile.Doc, list *yaml.Node) []Entry {
 	if list == nil {
 		return nil
 	}
-	ep := &entryParser{file: file, ps: rl.ps, containers: rl.containers, appsName: rl.p.rel(rl.p.apps)}
+	ep := &entryParser{file: file, ps: rl.ps, containers: rl.containers, appsName: rl.p.rel(rl.p.apps),
+		abs: abs, doc: doc, notes: rl.notes, skipped: map[*yaml.Node]int{}}
 	var out []Entry
 	firstLine := map[entryKey]int{}
 	for _, n := range list.Content {
@@ -140,6 +142,7 @@ func (rl *runLoader) entries(file string, list *yaml.Node) []Entry {
 		firstLine[keyOf(e)] = e.Line
 		out = append(out, e)
 	}
+	ep.noteSkipped(list)
 	return out
 }
 

@@ -6,8 +6,8 @@ import (
 )
 
 // instanceTypes lists the instance types in the order of the DockerOps
-// README table.
-var instanceTypes = []InstanceType{Standard, Published, Master, Interactive, Safemode}
+// README table, then the types DockerOps v0.5 added.
+var instanceTypes = []InstanceType{Standard, Published, Master, Interactive, Safemode, Persistent, Debug}
 
 // typeDefaults are the DockerOps README table's defaults for one type.
 type typeDefaults struct {
@@ -15,12 +15,18 @@ type typeDefaults struct {
 	safemode, interactive                                              bool
 }
 
+// The defaults follow DockerOps's code, which every release agrees on:
+// standard and published keep no logs, master and persistent do. (The
+// README copy of d92abea swaps persistent_log between standard and master;
+// its own README was corrected in 6ea9eaf.)
 var defaultsByType = map[InstanceType]typeDefaults{
-	Standard:    {linked: true, persistentLog: true},
+	Standard:    {linked: true},
 	Published:   {linked: true, publishPorts: true},
-	Master:      {linked: true, publishPorts: true, persistentData: true},
+	Master:      {linked: true, publishPorts: true, persistentData: true, persistentLog: true},
 	Interactive: {linked: true, interactive: true},
 	Safemode:    {safemode: true, interactive: true},
+	Persistent:  {linked: true, persistentData: true, persistentLog: true},
+	Debug:       {safemode: true, interactive: true},
 }
 
 // ParseInstanceType checks an instance type name.
@@ -40,7 +46,7 @@ func ParseInstanceType(s string) (InstanceType, error) {
 // name when that names a type other than standard, else standard.
 func TypeForInstance(instance string) InstanceType {
 	switch t := InstanceType(instance); t {
-	case Published, Master, Interactive, Safemode:
+	case Published, Master, Interactive, Safemode, Persistent, Debug:
 		return t
 	}
 	return Standard

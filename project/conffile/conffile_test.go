@@ -109,3 +109,32 @@ func TestJSONSpans(t *testing.T) {
 		t.Errorf("lines: root %d, want 2", doc.Root.Line)
 	}
 }
+
+// TestCommentsAnywhereOutsideStrings: a '#' outside a string starts a
+// comment to the end of its line; inside a string it is text, escaped
+// quotes included.
+func TestCommentsAnywhereOutsideStrings(t *testing.T) {
+	data := "[ # the list\n" +
+		"  {\"a\": \"x#y\", # trailing\n" +
+		"   \"b\": \"say \\\"#1\\\" # still text\"}, # done\n" +
+		"  # whole line\n" +
+		"  \"c\\\\\" # after an escaped backslash\n" +
+		"]# end"
+	doc, err := Parse("run.conf", []byte(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	obj := doc.Root.Content[0]
+	if got := obj.Content[1].Value; got != "x#y" {
+		t.Errorf("a = %q, want x#y", got)
+	}
+	if got := obj.Content[3].Value; got != `say "#1" # still text` {
+		t.Errorf("b = %q", got)
+	}
+	if got := doc.Root.Content[1]; got.Value != `c\` || got.Line != 5 {
+		t.Errorf("c = %q at line %d, want c\\ at line 5", got.Value, got.Line)
+	}
+	if got := string(StripComments([]byte("{} # x\r\n{}"))); got != "{}    \r\n{}" {
+		t.Errorf("StripComments kept %q", got)
+	}
+}

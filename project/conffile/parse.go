@@ -56,7 +56,7 @@ func Parse(file string, data []byte) (*Doc, error) {
 	return ParseJSON(file, data)
 }
 
-// ParseJSON parses JSON whose whole lines starting with '#' are comments.
+// ParseJSON parses JSON with '#' comments (see StripComments).
 // encoding/json does the parsing; lines come from the decoder's offsets.
 // (yaml.v3 cannot read every valid JSON file: it rejects the "\/" escape.)
 func ParseJSON(file string, data []byte) (*Doc, error) {
@@ -158,23 +158,34 @@ func (d *depthCheck) walk(n *yaml.Node, depth int) {
 	delete(d.open, n)
 }
 
-// StripComments blanks whole lines whose first non-blank character is '#',
-// keeping every offset (so line numbers and edit positions stay right). A
-// JSON string cannot span lines, so no such line is inside a value.
+// StripComments blanks '#' comments: from a '#' outside a JSON string to
+// the end of its line, whole lines included (DockerOps from d92abea allowed
+// them anywhere on a line). Every offset is kept, so line numbers and edit
+// positions stay right. A JSON string cannot span lines, so the string
+// state starts afresh on each line, and a '#' inside a string is text:
+// DockerOps cut there too, which broke the line, so no working conf relied
+// on it.
 func StripComments(data []byte) []byte {
 	out := bytes.Clone(data)
-	start := 0
-	for start < len(out) {
-		end := len(out)
-		if i := bytes.IndexByte(out[start:], '\n'); i >= 0 {
-			end = start + i
-		}
-		if t := bytes.TrimLeft(out[start:end], " \t\r"); len(t) > 0 && t[0] == '#' {
-			for i := start; i < end; i++ {
-				out[i] = ' '
+	inString, escaped := false, false
+	for i := 0; i < len(out); i++ {
+		switch c := out[i]; {
+		case c == '\n':
+			inString, escaped = false, false
+		case inString && escaped:
+			escaped = false
+		case inString && c == '\\':
+			escaped = true
+		case c == '"':
+			inString = !inString
+		case !inString && c == '#':
+			for ; i < len(out) && out[i] != '\n'; i++ {
+				if out[i] != '\r' {
+					out[i] = ' '
+				}
 			}
+			i-- // the newline resets the string state
 		}
-		start = end + 1
 	}
 	return out
 }

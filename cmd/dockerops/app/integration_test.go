@@ -299,7 +299,7 @@ func TestIntegrationLegacyProject(t *testing.T) {
 	checks := map[string]string{
 		"printenv HOST_FQDN":                    "devbox", // null in run.conf, from host.conf
 		"printenv WORKERS":                      "4",
-		"printenv PERSISTENT_LOG SAFEMODE":      "True\nFalse",
+		"printenv PERSISTENT_LOG SAFEMODE":      "False\nFalse", // standard keeps no logs, as DockerOps's code
 		"test -f /started.log && echo appended": "appended",
 		"printenv BASE_CONTAINER_IP":            strings.TrimSpace(p.must("ip:dockerops-base")),
 		"touch /demo/from-container && echo ok": "ok",

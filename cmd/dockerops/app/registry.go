@@ -56,6 +56,8 @@ func init() {
 		{Name: "init", Arg: "NAME", Summary: "Create a new project skeleton in the current directory (or in NAME/): a demo container, build.conf, run.conf and .gitignore.", Run: runInit},
 		{Name: "config", Arg: "all|CONTAINER", Summary: "Resolve the project and print the plan of instances, without touching any engine.",
 			Keys: keys([]Key{keyFormat, keyConf, keyInstance, keyGroup}, overrideKeys), Run: runConfig},
+		{Name: "migrate", Summary: "Rewrite the run conf (conf=) and its includes to the modern form, keeping each original as <file>.orig; the plan stays the same.",
+			Keys: []Key{keyConf}, Run: runMigrate},
 		{Name: "build", Arg: "all|CONTAINER", Summary: "Build the project's images (all: build.conf in order); a container's FROM images of the project build first.",
 			Keys: []Key{
 				{"progress", kindBoolOrProgress, "True streams the build log; a mode picks how progress shows, as for run"},

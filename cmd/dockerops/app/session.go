@@ -72,6 +72,7 @@ func (s *session) project(conf string) (*project.Project, error) {
 		Dir:           dir,
 		Name:          s.getenv("PROJECT_NAME"),
 		AppsDir:       s.getenv("APPS_CONTAINERS_DIR"),
+		ServicesDir:   s.getenv("SERVICES_IMAGES_DIR"),
 		DataDir:       s.getenv("DATA_DIR"),
 		RunConf:       conf,
 		Getenv:        s.env.Getenv,

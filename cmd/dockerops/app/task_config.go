@@ -25,6 +25,7 @@ func (s *session) resolve(a Args) (*project.Project, []project.Instance, error) 
 		PersistentOpt:  a.boolPtr("persistent_opt"),
 		Safemode:       a.boolPtr("safemode"),
 		Interactive:    a.boolPtr("interactive"),
+		NetHost:        a.boolPtr("nethost"),
 		Hostname:       a.strPtr("hostname"),
 		SeedCommand:    a.strPtr("seed_command"),
 		Volumes:        a.strPtr("volumes"),
@@ -58,6 +59,7 @@ func runConfig(_ context.Context, s *session, a Args) error {
 	if err != nil {
 		return err
 	}
+	writeCompat(s.env.Stderr, p)
 	if format == "json" {
 		out, err := project.MarshalPlan(p.Name, instances)
 		if err != nil {

@@ -23,6 +23,11 @@ func runRun(ctx context.Context, s *session, a Args) error {
 	if err != nil {
 		return err
 	}
+	if !a.flag("dry_run") {
+		if err := p.RecordRunConf(a.strOr("conf", "")); err != nil { // DockerOps's last_conf
+			return err
+		}
+	}
 	o, err := s.orchestrator(ctx, p, a)
 	if err != nil {
 		return err
