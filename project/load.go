@@ -73,6 +73,7 @@ func Load(opts Options) (*Project, error) {
 		prj.Entries = rl.load(prj.RunConfPath, nil, includer{})
 		checkLinks(prj.Entries, prj.confName, ps)
 	}
+	prj.dropUnusedDNS()
 	if err := ps.err(); err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -72,6 +73,7 @@ func (s *session) project(conf string) (*project.Project, error) {
 		Name:          s.getenv("PROJECT_NAME"),
 		AppsDir:       s.getenv("APPS_CONTAINERS_DIR"),
 		DataDir:       s.getenv("DATA_DIR"),
+		BaseDir:       cmp.Or(s.getenv("BASE_CONTAINERS_DIR"), s.getenv("BASE_IMAGES_DIR")),
 		RunConf:       conf,
 		Getenv:        s.env.Getenv,
 		BaseContainer: baseFS(),
