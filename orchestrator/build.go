@@ -132,8 +132,10 @@ func embeddedContext(fsys fs.FS, dir string) (io.Reader, error) {
 // scripts (entrypoint-*.sh of v0.2-v0.5.1, prestartup_*.sh of v0.6 on) to
 // now, as the original did before each build: the base image runs them
 // oldest first, so a child's scripts, built later, run after its parents'.
-// Several in one folder (the original refused that) are a second apart, in
-// name order.
+// An image keeps whole seconds only, and cached builds take less than one:
+// every script touched by this process gets a later second than the one
+// before, so a parent and its child never tie. Several scripts in one folder
+// (the original refused that) are then in name order.
 func touchStartupScripts(dir string) error {
 	var scripts []string
 	for _, pattern := range []string{"entrypoint-*.sh", "prestartup_*.sh"} {
@@ -144,14 +146,31 @@ func touchStartupScripts(dir string) error {
 		scripts = append(scripts, matches...)
 	}
 	slices.Sort(scripts)
-	now := time.Now().Add(-time.Duration(len(scripts)) * time.Second)
-	for i, s := range scripts {
-		at := now.Add(time.Duration(i+1) * time.Second)
+	for _, s := range scripts {
+		at := nextScriptTime()
 		if err := os.Chtimes(s, at, at); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+var scriptTime struct {
+	sync.Mutex
+	last time.Time
+}
+
+// nextScriptTime is now in whole seconds, or a second after the last one it
+// returned.
+func nextScriptTime() time.Time {
+	scriptTime.Lock()
+	defer scriptTime.Unlock()
+	at := time.Now().Truncate(time.Second)
+	if !at.After(scriptTime.last) {
+		at = scriptTime.last.Add(time.Second)
+	}
+	scriptTime.last = at
+	return at
 }
 
 func shortID(id string) string {

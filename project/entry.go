@@ -26,8 +26,10 @@ type Entry struct {
 	Volumes      []VolumeSpec // nil = not given
 	Group        string
 	Sleep        *float64
-	SeedCommand  *string
-	Restart      *RestartPolicy
+	SeedCommand  *string // the command instead of supervisord (or bash)
+	// FirstStartCommand runs once in the container after its first start.
+	FirstStartCommand *string
+	Restart           *RestartPolicy
 
 	Linked, PublishPorts, PersistentData, PersistentLog, PersistentOpt, Safemode, Interactive *bool
 }
@@ -54,7 +56,7 @@ type EnvVar struct {
 var (
 	entryKeys = []string{"container", "instance", "instance_type", "links", "env_vars", "hostname", "volumes", "group",
 		"sleep", "seed_command", "linked", "publish_ports", "persistent_data", "persistent_log", "persistent_opt",
-		"safemode", "interactive", "restart"}
+		"safemode", "interactive", "restart", "first_start_command"}
 	linkKeys   = []string{"name", "container", "instance"}
 	instanceRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
 	linkNameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
@@ -147,6 +149,7 @@ func (ep *entryParser) entry(n *yaml.Node) (e Entry, ok bool) {
 		e.Group = *g
 	}
 	e.SeedCommand = ep.optStr(keys, "seed_command")
+	e.FirstStartCommand = ep.optStr(keys, "first_start_command")
 	if f, has := keys["sleep"]; has {
 		if v, good := numberValue(f.Val); !good && conffile.KindName(f.Val) == "a number" {
 			ep.errf(f.Line, "\"sleep\" %s is out of range", conffile.Deref(f.Val).Value)

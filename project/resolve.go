@@ -23,7 +23,7 @@ type Selection struct {
 type Overrides struct {
 	InstanceType                                                                              *InstanceType
 	Linked, PublishPorts, PersistentData, PersistentLog, PersistentOpt, Safemode, Interactive *bool
-	Hostname, SeedCommand, Volumes                                                            *string
+	Hostname, SeedCommand, FirstStartCommand, Volumes                                         *string
 	Sleep                                                                                     *float64
 	Restart                                                                                   *RestartPolicy
 }
@@ -158,6 +158,7 @@ func (p *Project) resolve(e Entry, ov Overrides, ovVolumes []VolumeSpec) Instanc
 		Safemode:       pick(ov.Safemode, e.Safemode, d.safemode),
 		Sleep:          pick(ov.Sleep, e.Sleep, 0),
 		SeedCommand:    pick(ov.SeedCommand, e.SeedCommand, ""),
+		FirstStart:     pick(ov.FirstStartCommand, e.FirstStartCommand, ""),
 		Ports:          []Port{},
 		Links:          []Link{},
 		Volumes:        []Volume{},
