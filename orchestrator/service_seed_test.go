@@ -10,7 +10,7 @@ import (
 	"github.com/dockerops/dockerops/project"
 )
 
-// seedCalls are the seed_command execs a node's engine got.
+// seedCalls are the first_start_command execs a node's engine got.
 func seedCalls(f *enginetest.Fake) []string {
 	var out []string
 	for _, c := range f.Calls() {
@@ -21,7 +21,7 @@ func seedCalls(f *enginetest.Fake) []string {
 	return out
 }
 
-// A new service's seed_command runs once, in its first task's container on
+// A new service's first_start_command runs once, in its first task's container on
 // the node that runs it (not the manager's); an update does not run it
 // again.
 func TestServiceSeedCommandOnce(t *testing.T) {
@@ -50,7 +50,7 @@ func TestServiceSeedCommandOnce(t *testing.T) {
 	}
 }
 
-// A seed_command that fails fails the run, naming the instance and the
+// A first_start_command that fails fails the run, naming the instance and the
 // command's output; a floating instance is seeded on the node the Swarm
 // chose.
 func TestServiceSeedCommandFails(t *testing.T) {
