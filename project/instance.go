@@ -44,35 +44,33 @@ type Volume struct {
 // Instance is one fully resolved instance: everything needed to create its
 // container, with task arguments, run.conf and type defaults already applied.
 type Instance struct {
-	Name           string       `json:"name"` // <project>-<container>-<instance>
-	Container      string       `json:"container"`
-	Instance       string       `json:"instance"`
-	Image          string       `json:"image"` // <project>/<container>
-	InstanceType   InstanceType `json:"instance_type"`
-	Hostname       string       `json:"hostname"`
-	Group          string       `json:"group"`
-	Linked         bool         `json:"linked"`
-	PublishPorts   bool         `json:"publish_ports"`
-	PersistentData bool         `json:"persistent_data"`
-	PersistentLog  bool         `json:"persistent_log"`
-	PersistentOpt  bool         `json:"persistent_opt"`
-	Safemode       bool         `json:"safemode"`
-	Interactive    bool         `json:"interactive"`
-	Sleep          float64      `json:"sleep"`
-	// SeedCommand is the command the container runs instead of supervisord
-	// (or bash, for interactive instances), as the original's seed_command.
-	SeedCommand string `json:"seed_command"`
-	// FirstStart runs once after the container's first start
-	// (first_start_command).
-	FirstStart    string            `json:"first_start_command,omitempty"`
-	Ports         []Port            `json:"ports"`
-	Links         []Link            `json:"links"`
-	Env           map[string]string `json:"env"`
-	Volumes       []Volume          `json:"volumes"`
-	PersistentDir *string           `json:"persistent_dir"`
+	Name           string            `json:"name"` // <project>-<container>-<instance>
+	Container      string            `json:"container"`
+	Instance       string            `json:"instance"`
+	Image          string            `json:"image"` // <project>/<container>
+	InstanceType   InstanceType      `json:"instance_type"`
+	Hostname       string            `json:"hostname"`
+	Group          string            `json:"group"`
+	Linked         bool              `json:"linked"`
+	PublishPorts   bool              `json:"publish_ports"`
+	PersistentData bool              `json:"persistent_data"`
+	PersistentLog  bool              `json:"persistent_log"`
+	PersistentOpt  bool              `json:"persistent_opt"`
+	Safemode       bool              `json:"safemode"`
+	Interactive    bool              `json:"interactive"`
+	Sleep          float64           `json:"sleep"`
+	SeedCommand    string            `json:"seed_command"` // run instead of supervisord (or bash)
+	Ports          []Port            `json:"ports"`
+	Links          []Link            `json:"links"`
+	Env            map[string]string `json:"env"`
+	Volumes        []Volume          `json:"volumes"`
+	PersistentDir  *string           `json:"persistent_dir"`
 	// Restart is the run conf's or the task's policy; "" = the target's
 	// default. An interactive instance has no.
 	Restart RestartPolicy `json:"restart,omitempty"`
+	// FirstStart runs once after the container's first start
+	// (first_start_command).
+	FirstStart string `json:"first_start_command,omitempty"`
 	// MissingEnv lists env_vars declared null in run.conf and found neither in
 	// the process environment nor in host.conf, sorted.
 	MissingEnv []string `json:"-"`

@@ -18,18 +18,18 @@ func (s *session) resolve(a Args) (*project.Project, []project.Instance, error) 
 		return nil, nil, err
 	}
 	ov := project.Overrides{
-		Linked:            a.boolPtr("linked"),
-		PublishPorts:      a.boolPtr("publish_ports"),
-		PersistentData:    a.boolPtr("persistent_data"),
-		PersistentLog:     a.boolPtr("persistent_log"),
-		PersistentOpt:     a.boolPtr("persistent_opt"),
-		Safemode:          a.boolPtr("safemode"),
-		Interactive:       a.boolPtr("interactive"),
-		Hostname:          a.strPtr("hostname"),
-		SeedCommand:       a.strPtr("seed_command"),
-		FirstStartCommand: a.strPtr("first_start_command"),
-		Volumes:           a.strPtr("volumes"),
+		Linked:         a.boolPtr("linked"),
+		PublishPorts:   a.boolPtr("publish_ports"),
+		PersistentData: a.boolPtr("persistent_data"),
+		PersistentLog:  a.boolPtr("persistent_log"),
+		PersistentOpt:  a.boolPtr("persistent_opt"),
+		Safemode:       a.boolPtr("safemode"),
+		Interactive:    a.boolPtr("interactive"),
+		Hostname:       a.strPtr("hostname"),
+		SeedCommand:    a.strPtr("seed_command"),
+		Volumes:        a.strPtr("volumes"),
 	}
+	ov.FirstStartCommand = a.strPtr("first_start_command")
 	if v, ok := a.str("instance_type"); ok {
 		t := project.InstanceType(v)
 		ov.InstanceType = &t
