@@ -89,11 +89,19 @@ func baseImage(t *testing.T) string {
 // and extra context files.
 func childImage(t *testing.T, name string, lines []string, files map[string]string) string {
 	t.Helper()
-	dockerfile := "FROM " + baseImage(t) + "\n" + strings.Join(lines, "\n") + "\n"
-	ctxFS := fstest.MapFS{"Dockerfile": {Data: []byte(dockerfile), Mode: 0o644}}
+	ctxFS := fstest.MapFS{}
 	for path, content := range files {
 		ctxFS[path] = &fstest.MapFile{Data: []byte(content), Mode: 0o644}
 	}
+	return imageFrom(t, baseImage(t), name, lines, ctxFS)
+}
+
+// imageFrom builds an image FROM parent with the given Dockerfile lines and
+// context files (whose ModTime the build keeps).
+func imageFrom(t *testing.T, parent, name string, lines []string, ctxFS fstest.MapFS) string {
+	t.Helper()
+	dockerfile := "FROM " + parent + "\n" + strings.Join(lines, "\n") + "\n"
+	ctxFS["Dockerfile"] = &fstest.MapFile{Data: []byte(dockerfile), Mode: 0o644}
 	ref, err := buildImage(t.Context(), "dockeropstest/"+name, ctxFS, nil)
 	if err != nil {
 		t.Fatalf("build %s: %v", name, err)
@@ -149,7 +157,7 @@ func tarFS(fsys fs.FS) (*bytes.Reader, error) {
 		if err != nil {
 			return err
 		}
-		hdr := &tar.Header{Name: path, Mode: int64(info.Mode().Perm()), Size: int64(len(data))}
+		hdr := &tar.Header{Name: path, Mode: int64(info.Mode().Perm()), Size: int64(len(data)), ModTime: info.ModTime()}
 		if err := tw.WriteHeader(hdr); err != nil {
 			return err
 		}

@@ -103,8 +103,8 @@ func (o *Orchestrator) create(ctx context.Context, s *Step, linkIPs map[string]s
 	if err != nil {
 		return "", err
 	}
-	if in.SeedCommand != "" {
-		if err := o.seed(ctx, id, s.Name, in.SeedCommand); err != nil {
+	if in.FirstStart != "" {
+		if err := o.seed(ctx, id, s.Name, in.FirstStart); err != nil {
 			return ob.IP, err
 		}
 	}

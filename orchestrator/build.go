@@ -8,9 +8,12 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/dockerops/dockerops/project"
 )
@@ -20,8 +23,8 @@ type BuildOptions struct {
 	NoCache bool
 	// Log receives the build logs (progress=True); nil prints one line per image.
 	Log io.Writer
-	// BaseContext is the built-in dockerops-base container, used when the
-	// project has no apps_containers/dockerops-base of its own.
+	// BaseContext holds the built-in containers (dockerops-base at its root,
+	// dockerops-dns in dns/), used when the project has none of its own.
 	BaseContext fs.FS
 	// BuildArgs are added to every build (PROJECT is always set).
 	BuildArgs map[string]string
@@ -75,11 +78,13 @@ func (o *Orchestrator) buildOne(ctx context.Context, b buildStep) error {
 	spec := BuildSpec{Tag: tag, ContextDir: c.Dir, BuildArgs: args, NoCache: opts.NoCache,
 		Labels: map[string]string{LabelProject: p.Name, LabelContainer: c.Name}}
 	if c.Embedded {
-		tarball, err := tarFS(opts.BaseContext)
+		tarball, err := embeddedContext(opts.BaseContext, c.EmbeddedDir)
 		if err != nil {
 			return fmt.Errorf("build %s: %w", tag, err)
 		}
 		spec.Context = tarball
+	} else if err := touchStartupScripts(c.Dir); err != nil {
+		return fmt.Errorf("build %s: %w", tag, err)
 	}
 	var log io.Writer
 	if opts.Log != nil {
@@ -90,37 +95,82 @@ func (o *Orchestrator) buildOne(ctx context.Context, b buildStep) error {
 		return err
 	}
 	o.log().Debug("built", "image", tag, "id", shortID(id))
-	// Old DockerOps projects say `FROM dockerops/dockerops-base` whatever
-	// their folder is called: give the base image those names too.
-	if c.Name == "dockerops-base" {
-		for _, alias := range baseAliases(p) {
-			spec.Tag = alias
-			if spec.Context != nil {
-				if spec.Context, err = tarFS(opts.BaseContext); err != nil {
-					return err
-				}
+	// Old DockerOps Dockerfiles say FROM dockerops/dockerops-base-ubuntu14.04
+	// or dockerops/<base>: give the image those names too. The engine has no
+	// tag call here; a second build from the cache makes the tag.
+	for _, alias := range c.Aliases {
+		spec.Tag, spec.NoCache = alias, false
+		if c.Embedded {
+			if spec.Context, err = embeddedContext(opts.BaseContext, c.EmbeddedDir); err != nil {
+				return err
 			}
-			if _, err := o.Engine.Build(ctx, spec, nil); err != nil {
-				return fmt.Errorf("tag %s: %w", alias, err)
-			}
+		}
+		if _, err := o.Engine.Build(ctx, spec, nil); err != nil {
+			return fmt.Errorf("tag %s: %w", alias, err)
 		}
 	}
 	return nil
 }
 
-func baseAliases(p *project.Project) []string {
-	seen := map[string]bool{p.Name + "/dockerops-base": true}
-	var out []string
-	for _, c := range p.Containers {
-		for _, from := range c.From {
-			ref, _, _ := strings.Cut(from, ":")
-			if strings.HasSuffix(ref, "/dockerops-base") && !seen[ref] {
-				seen[ref] = true
-				out = append(out, ref)
-			}
+// embeddedContext is the build context of a built-in container: dir of the
+// embedded file system.
+func embeddedContext(fsys fs.FS, dir string) (io.Reader, error) {
+	if fsys == nil {
+		return nil, errors.New("no built-in base container in this binary")
+	}
+	if dir != "" && dir != "." {
+		sub, err := fs.Sub(fsys, dir)
+		if err != nil {
+			return nil, err
+		}
+		fsys = sub
+	}
+	return tarFS(fsys)
+}
+
+// touchStartupScripts sets the modification time of a folder's start-up
+// scripts (entrypoint-*.sh of v0.2-v0.5.1, prestartup_*.sh of v0.6 on) to
+// now, as the original did before each build: the base image runs them
+// oldest first, so a child's scripts, built later, run after its parents'.
+// An image keeps whole seconds only, and cached builds take less than one:
+// every script touched by this process gets a later second than the one
+// before, so a parent and its child never tie. Several scripts in one folder
+// (the original refused that) are then in name order.
+func touchStartupScripts(dir string) error {
+	var scripts []string
+	for _, pattern := range []string{"entrypoint-*.sh", "prestartup_*.sh"} {
+		matches, err := filepath.Glob(filepath.Join(dir, pattern))
+		if err != nil {
+			return err
+		}
+		scripts = append(scripts, matches...)
+	}
+	slices.Sort(scripts)
+	for _, s := range scripts {
+		at := nextScriptTime()
+		if err := os.Chtimes(s, at, at); err != nil {
+			return err
 		}
 	}
-	return out
+	return nil
+}
+
+var scriptTime struct {
+	sync.Mutex
+	last time.Time
+}
+
+// nextScriptTime is now in whole seconds, or a second after the last one it
+// returned.
+func nextScriptTime() time.Time {
+	scriptTime.Lock()
+	defer scriptTime.Unlock()
+	at := time.Now().Truncate(time.Second)
+	if !at.After(scriptTime.last) {
+		at = scriptTime.last.Add(time.Second)
+	}
+	scriptTime.last = at
+	return at
 }
 
 func shortID(id string) string {

@@ -8,7 +8,7 @@
 // resolver live here too (placement.go, links.go). On a Swarm, PlanServices
 // makes a service per instance through a manager's Services, pinning those
 // with data or copied volumes to one node and doing node work (data dirs,
-// volume copies, seed_command, interactive containers on the overlay)
+// volume copies, first_start_command, interactive containers on the overlay)
 // through that node's Target (swarm_engine.go, service_*.go,
 // interactive.go); the same executor applies its plans. The
 // Engine and Services interfaces are all it needs from Docker, so tests use

@@ -75,15 +75,15 @@ func lastLine(s string) string {
 	return lines[len(lines)-1]
 }
 
-// seed runs an instance's seed_command once, after its first start.
+// seed runs an instance's first_start_command once, after its first start.
 func (o *Orchestrator) seed(ctx context.Context, id string, name, command string) error {
 	var out strings.Builder
 	code, err := o.Engine.Exec(ctx, id, ExecSpec{Cmd: []string{"bash", "-lc", command}, Streams: Streams{Out: &out, Err: &out}})
 	if err != nil {
-		return fmt.Errorf("%s: seed_command: %w", name, err)
+		return fmt.Errorf("%s: first_start_command: %w", name, err)
 	}
 	if code != 0 {
-		return fmt.Errorf("%s: seed_command %q exited with %d:\n%s", name, command, code, strings.TrimSpace(out.String()))
+		return fmt.Errorf("%s: first_start_command %q exited with %d:\n%s", name, command, code, strings.TrimSpace(out.String()))
 	}
 	o.emit(Event{Instance: name, Action: Seed, Status: Done})
 	return nil

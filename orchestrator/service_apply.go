@@ -30,10 +30,10 @@ func (o *Orchestrator) performService(ctx context.Context, s *Step) error {
 			return fmt.Errorf("%s: create service: %w", s.Name, err)
 		}
 		task, err := o.awaitTask(ctx, s.Name, id, st.spec.ContainerLabels[LabelSpecHash])
-		if err != nil || s.Instance == nil || s.Instance.SeedCommand == "" {
+		if err != nil || s.Instance == nil || s.Instance.FirstStart == "" {
 			return err
 		}
-		return o.seedTask(ctx, s.Name, s.Instance.SeedCommand, task)
+		return o.seedTask(ctx, s.Name, s.Instance.FirstStart, task)
 	case Update, Rollback:
 		// The version the plan saw may be stale (the Swarm bumps it as it
 		// works): the update names the current one, as the API requires.
@@ -90,13 +90,13 @@ func (o *Orchestrator) awaitTask(ctx context.Context, name, id, hash string) (Se
 	return found, err
 }
 
-// seedTask runs a new service's seed_command in its first task's container,
+// seedTask runs a new service's first_start_command in its first task's container,
 // through the engine of the node that runs it, as the single-engine
 // executor does after a create. An update keeps the data seeded before.
 func (o *Orchestrator) seedTask(ctx context.Context, name, command string, task ServiceTask) error {
 	node, ok := o.Swarm.node(task.Node)
 	if !ok {
-		return fmt.Errorf("%s: seed_command: its task runs on node %s, which is no host of hosts.conf", name, orNone(task.Node))
+		return fmt.Errorf("%s: first_start_command: its task runs on node %s, which is no host of hosts.conf", name, orNone(task.Node))
 	}
 	on := *o
 	on.Target = node

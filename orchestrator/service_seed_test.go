@@ -10,7 +10,7 @@ import (
 	"github.com/dockerops/dockerops/project"
 )
 
-// seedCalls are the seed_command execs a node's engine got.
+// seedCalls are the first_start_command execs a node's engine got.
 func seedCalls(f *enginetest.Fake) []string {
 	var out []string
 	for _, c := range f.Calls() {
@@ -21,14 +21,14 @@ func seedCalls(f *enginetest.Fake) []string {
 	return out
 }
 
-// A new service's seed_command runs once, in its first task's container on
+// A new service's first_start_command runs once, in its first task's container on
 // the node that runs it (not the manager's); an update does not run it
 // again.
 func TestServiceSeedCommandOnce(t *testing.T) {
 	batchOnNode2 := orchestrator.Placement{Hosts: []orchestrator.PlacedHost{{Name: "node1", Groups: []string{""}}, {Name: "node2"}}}
 	d := newSwarmDemo(t, batchOnNode2) // node1 manages
 	run := swarmRun()
-	run[3].SeedCommand = "make seed" // worker-one, of group batch: on node2
+	run[3].FirstStart = "make seed" // worker-one, of group batch: on node2
 	d.deploy(t, run, orchestrator.ServicePlanOptions{})
 	got := seedCalls(d.nodes[1])
 	if len(got) != 1 || !strings.HasPrefix(got[0], "exec demo-worker-one.1.task") {
@@ -39,7 +39,7 @@ func TestServiceSeedCommandOnce(t *testing.T) {
 	}
 
 	run = swarmRun()
-	run[3].SeedCommand = "make seed"
+	run[3].FirstStart = "make seed"
 	run[3].Env["GREETING"] = "bonjour"
 	plan := d.deploy(t, run, orchestrator.ServicePlanOptions{})
 	if !strings.Contains(plan.String(), "update   demo-worker-one") {
@@ -50,16 +50,16 @@ func TestServiceSeedCommandOnce(t *testing.T) {
 	}
 }
 
-// A seed_command that fails fails the run, naming the instance and the
+// A first_start_command that fails fails the run, naming the instance and the
 // command's output; a floating instance is seeded on the node the Swarm
 // chose.
 func TestServiceSeedCommandFails(t *testing.T) {
 	d := newSwarmDemo(t, orchestrator.Placement{})
 	d.nodes[0].SetExec("", enginetest.Result{Code: 2, Stderr: "no such table\n"})
 	cache := inst("cache", "one")
-	cache.SeedCommand = "make seed"
+	cache.FirstStart = "make seed"
 	err := d.o.Apply(context.Background(), mustPlan(t, d, []project.Instance{cache}))
-	if err == nil || !strings.Contains(err.Error(), `demo-cache-one: seed_command "make seed" exited with 2`) || !strings.Contains(err.Error(), "no such table") {
-		t.Fatalf("err = %v, want the failing seed_command named with its output", err)
+	if err == nil || !strings.Contains(err.Error(), `demo-cache-one: first_start_command "make seed" exited with 2`) || !strings.Contains(err.Error(), "no such table") {
+		t.Fatalf("err = %v, want the failing first_start_command named with its output", err)
 	}
 }

@@ -51,6 +51,9 @@ func (o *Orchestrator) containerSpec(in project.Instance, imageID string, linkIP
 	if in.Hostname != in.Name {
 		spec.Aliases = []string{in.Hostname}
 	}
+	if joinsDNS(in) {
+		spec.Aliases = append(spec.Aliases, in.Container)
+	}
 	for _, name := range slices.Sorted(maps.Keys(linkTargets)) {
 		spec.Links = append(spec.Links, linkTargets[name]+":"+strings.ToLower(name))
 	}
@@ -79,6 +82,11 @@ func (o *Orchestrator) containerSpec(in project.Instance, imageID string, linkIP
 	if in.Interactive {
 		spec.Cmd = []string{"bash"}
 		spec.TTY, spec.OpenStdin, spec.AutoRemove = true, true, true
+	}
+	if in.SeedCommand != "" {
+		// The original's seed: the command after the common set-up and the
+		// start-up scripts, instead of supervisord (or the shell).
+		spec.Cmd = []string{"/bin/bash", "-c", in.SeedCommand}
 	}
 	restart := o.restart(in)
 	spec.Restart = Restart{Policy: string(restart.Policy()), MaxRetries: restart.Retries()}

@@ -13,8 +13,9 @@ import (
 	"github.com/dockerops/dockerops/project/conffile"
 )
 
-// Container is one buildable container: a folder of apps_containers with a
-// Dockerfile, or the built-in dockerops-base.
+// Container is one buildable container: a folder of apps_containers or of
+// the base containers dir with a Dockerfile, or a built-in one
+// (dockerops-base, dockerops-dns).
 type Container struct {
 	Name     string
 	Dir      string // absolute; "" when embedded
@@ -26,6 +27,17 @@ type Container struct {
 	From []string
 	// DependsOn lists the project containers built FROM, sorted.
 	DependsOn []string
+	// Base is set for a folder of the base containers dir
+	// (BASE_CONTAINERS_DIR): FROM dockerops/<name> names it, as in the
+	// original, where base images lived outside the project.
+	Base bool
+	// EmbeddedDir is the folder of the built-in build context holding this
+	// container's Dockerfile ("." for dockerops-base); "" unless Embedded.
+	EmbeddedDir string
+	// Aliases are the other image names other containers' FROM lines give
+	// this container's image (dockerops/dockerops-base-ubuntu14.04,
+	// dockerops/<base>), sorted: the build tags the image with them too.
+	Aliases []string
 
 	fromLines []int
 	fromDeps  []string // per From: the project container it names, or ""
@@ -36,49 +48,59 @@ type Container struct {
 // name (lower case), which a container folder becomes.
 var containerNameRE = regexp.MustCompile(`^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$`)
 
-// loadContainers finds every apps_containers/<name>/Dockerfile, adds the
-// embedded base unless the project has its own, and reads their Dockerfiles.
-func loadContainers(p paths, base fs.FS, ps *problems) map[string]*Container {
+// loadContainers finds every apps_containers/<name>/Dockerfile and every
+// folder of the base containers dir, adds the built-in containers the project
+// does not have itself, and reads their Dockerfiles.
+func loadContainers(p paths, builtin fs.FS, ps *problems) map[string]*Container {
 	out := map[string]*Container{}
 	entries, err := os.ReadDir(p.apps)
 	if err != nil {
 		ps.addf(p.rel(p.apps), 0, "cannot read the containers folder: %v (set APPS_CONTAINERS_DIR, or run `dockerops init`)", unwrapPath(err))
 	}
 	for _, e := range entries {
-		dir := filepath.Join(p.apps, e.Name())
-		dockerfilePath := filepath.Join(dir, "Dockerfile")
-		if st, err := os.Stat(dockerfilePath); err != nil || !st.Mode().IsRegular() || !isDir(dir) {
-			continue
+		if c := readContainer(p, p.apps, e.Name(), ps); c != nil {
+			out[c.Name] = c
 		}
-		c := &Container{Name: e.Name(), Dir: dir, file: p.rel(dockerfilePath)}
-		if !containerNameRE.MatchString(c.Name) {
-			ps.addf(c.file, 0, "folder name %q cannot be an image name: use lower-case letters, digits and single '.', '_' or '-' between them", c.Name)
-			continue
-		}
-		data, err := conffile.Read(dockerfilePath)
-		if err != nil {
-			ps.addf(c.file, 0, "cannot read: %v", unwrapPath(err))
-			continue
-		}
-		c.read(data, p.name, ps)
-		out[c.Name] = c
 	}
-	if _, own := out[BaseName]; !own {
-		c := &Container{Name: BaseName, Embedded: true, file: "<built-in " + BaseName + ">/Dockerfile"}
-		if base != nil {
-			if data, err := fs.ReadFile(base, "Dockerfile"); err == nil {
-				c.read(data, p.name, ps)
-			} else {
-				ps.addf(c.file, 0, "cannot read the built-in base container: %v", err)
-			}
-		}
-		out[BaseName] = c
-	}
+	loadBaseContainers(p, out, ps)
+	addBuiltins(p, out, builtin, ps)
 	for _, c := range out {
 		c.DependsOn = dependencies(c, out, p.name)
 	}
+	for _, c := range out {
+		for i, dep := range c.fromDeps {
+			if alias := fromAlias(c.From[i]); dep != "" && alias != p.name+"/"+dep && alias != "" && !slices.Contains(out[dep].Aliases, alias) {
+				out[dep].Aliases = append(out[dep].Aliases, alias)
+			}
+		}
+	}
+	for _, c := range out {
+		slices.Sort(c.Aliases)
+	}
 	fromCycles(out, ps)
 	return out
+}
+
+// readContainer reads dir/name/Dockerfile; nil when the folder holds none
+// or cannot be a container.
+func readContainer(p paths, dir, name string, ps *problems) *Container {
+	dir = filepath.Join(dir, name)
+	dockerfilePath := filepath.Join(dir, "Dockerfile")
+	if st, err := os.Stat(dockerfilePath); err != nil || !st.Mode().IsRegular() || !isDir(dir) {
+		return nil
+	}
+	c := &Container{Name: name, Dir: dir, file: p.rel(dockerfilePath)}
+	if !containerNameRE.MatchString(c.Name) {
+		ps.addf(c.file, 0, "folder name %q cannot be an image name: use lower-case letters, digits and single '.', '_' or '-' between them", c.Name)
+		return nil
+	}
+	data, err := conffile.Read(dockerfilePath)
+	if err != nil {
+		ps.addf(c.file, 0, "cannot read: %v", unwrapPath(err))
+		return nil
+	}
+	c.read(data, p.name, ps)
+	return c
 }
 
 func (c *Container) read(data []byte, project string, ps *problems) {
@@ -90,15 +112,13 @@ func (c *Container) read(data []byte, project string, ps *problems) {
 	}
 }
 
-// dependencies lists the project containers c is built FROM: an image
-// "<project>/<name>", and any "<anything>/dockerops-base", because old
-// DockerOps projects say FROM dockerops/dockerops-base whatever folder they
-// are cloned into.
+// dependencies lists the project containers c is built FROM (see
+// fromContainer).
 func dependencies(c *Container, all map[string]*Container, project string) []string {
 	set := map[string]bool{}
 	c.fromDeps = make([]string, len(c.From))
 	for i, ref := range c.From {
-		if name := fromContainer(ref, project, c.Name); name != "" && all[name] != nil {
+		if name := fromContainer(ref, project, c.Name, all); name != "" && all[name] != nil {
 			set[name] = true
 			c.fromDeps[i] = name
 		}
@@ -106,24 +126,52 @@ func dependencies(c *Container, all map[string]*Container, project string) []str
 	return slices.Sorted(maps.Keys(set))
 }
 
-// fromContainer returns the project container an image ref names, or "".
-func fromContainer(ref, project, self string) string {
-	repo := ref
-	if i := strings.IndexByte(repo, '@'); i >= 0 {
-		repo = repo[:i]
+// fromContainer returns the project container an image ref names, or "":
+// "<project>/<name>"; "dockerops/<name>" for a base container; and the
+// original's own bases, "<anything>/dockerops-base" or
+// "<anything>/dockerops-{base,common}-<anything>" (the Ubuntu 14.04 images
+// no registry serves any more), which are the built-in dockerops-base,
+// unless the project has a container of that very name.
+func fromContainer(ref, project, self string, all map[string]*Container) string {
+	repo := strings.ToLower(imageRepo(ref))
+	owner, name := "", repo
+	if i := strings.LastIndexByte(repo, '/'); i >= 0 {
+		owner, name = repo[:i], repo[i+1:]
 	}
-	if i := strings.LastIndexByte(repo, ':'); i > strings.LastIndexByte(repo, '/') {
-		repo = repo[:i]
-	}
-	repo = strings.ToLower(repo)
-	if name, ok := strings.CutPrefix(repo, project+"/"); ok && !strings.Contains(name, "/") {
+	switch {
+	case owner == project && (all[name] != nil || !isOriginalBase(name)):
 		return name
-	}
-	// A base built FROM someone else's dockerops-base is not its own parent.
-	if strings.HasSuffix(repo, "/"+BaseName) && self != BaseName {
+	case owner == "dockerops" && all[name] != nil && all[name].Base:
+		return name
+	case owner != "" && isOriginalBase(name) && all[name] != nil && name != self:
+		return name
+	case owner != "" && isOriginalDNS(name) && self != DNSName:
+		return DNSName
+	case owner != "" && (name == BaseName || isOriginalBase(name)) && !isOriginalDNS(name) && self != BaseName:
+		// A base built FROM someone else's dockerops-base is not its own parent.
 		return BaseName
 	}
 	return ""
+}
+
+// imageRepo drops the tag and digest from an image ref.
+func imageRepo(ref string) string {
+	if i := strings.IndexByte(ref, '@'); i >= 0 {
+		ref = ref[:i]
+	}
+	if i := strings.LastIndexByte(ref, ':'); i > strings.LastIndexByte(ref, '/') {
+		ref = ref[:i]
+	}
+	return ref
+}
+
+// fromAlias is the name a FROM ref expects the built image under: the ref
+// as written, "" when a digest pins it (no tag can satisfy that).
+func fromAlias(ref string) string {
+	if strings.Contains(ref, "@") {
+		return ""
+	}
+	return strings.ToLower(ref)
 }
 
 // fromCycles reports every FROM cycle once, at the FROM line that closes it.

@@ -77,8 +77,19 @@ func TestFromContainer(t *testing.T) {
 		{"demo/a/b", "x", ""},
 		{"debian:bookworm-slim", "x", ""},
 		{"localhost:5000/demo", "x", ""},
+		{"dockerops/dockerops-base-ubuntu14.04", "x", "dockerops-base"},
+		{"demo/dockerops-base-ubuntu14.04", "x", "dockerops-base"},
+		{"dockerops/dockerops-common-ubuntu14.04:latest", "x", "dockerops-base"},
+		{"dockerops/dockerops-base-ubuntu14.04", "dockerops-base", ""},
+		{"dockerops-base-ubuntu14.04", "x", ""},
+		{"dockerops/dockerops-dns", "x", "dockerops-dns"},
+		{"dockerops/dockerops-dns-ubuntu14.04", "x", "dockerops-dns"},
+		{"dockerops/mybase", "x", "mybase"},
+		{"dockerops/web", "x", ""},
+		{"other/mybase", "x", ""},
 	} {
-		if got := fromContainer(tc.ref, "demo", tc.self); got != tc.want {
+		all := map[string]*Container{"web": {Name: "web"}, "mybase": {Name: "mybase", Base: true}, BaseName: {Name: BaseName}, DNSName: {Name: DNSName}}
+		if got := fromContainer(tc.ref, "demo", tc.self, all); got != tc.want {
 			t.Errorf("fromContainer(%q, self %q) = %q, want %q", tc.ref, tc.self, got, tc.want)
 		}
 	}

@@ -27,8 +27,10 @@ type Entry struct {
 	Volumes      []VolumeSpec // nil = not given
 	Group        string
 	Sleep        *float64
-	SeedCommand  *string
-	Restart      *RestartPolicy
+	SeedCommand  *string // the command instead of supervisord (or bash)
+	// FirstStartCommand runs once in the container after its first start.
+	FirstStartCommand *string
+	Restart           *RestartPolicy
 
 	Linked, PublishPorts, PersistentData, PersistentLog, PersistentOpt, Safemode, Interactive *bool
 	// NetHost runs the instance on the host's network (DockerOps v0.7's
@@ -60,7 +62,7 @@ type EnvVar struct {
 var (
 	entryKeys = []string{"container", "instance", "instance_type", "links", "env_vars", "hostname", "volumes", "group",
 		"sleep", "seed_command", "linked", "publish_ports", "persistent_data", "persistent_log", "persistent_opt",
-		"safemode", "interactive", "restart", "nethost"}
+		"safemode", "interactive", "restart", "nethost", "first_start_command"}
 	// compatKeys are older names of keys, accepted in entries and links but
 	// not offered in messages: DockerOps v0.5+ wrote "service" for
 	// "container", and up to fbb408a "expose_ports" for "publish_ports".
@@ -175,6 +177,7 @@ func (ep *entryParser) entry(n *yaml.Node) (e Entry, ok bool) {
 		e.Group = *g
 	}
 	e.SeedCommand = ep.optStr(keys, "seed_command")
+	e.FirstStartCommand = ep.optStr(keys, "first_start_command")
 	if f, has := keys["sleep"]; has {
 		if v, good := numberValue(f.Val); !good && conffile.KindName(f.Val) == "a number" {
 			ep.errf(f.Line, "\"sleep\" %s is out of range", conffile.Deref(f.Val).Value)

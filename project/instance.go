@@ -63,7 +63,7 @@ type Instance struct {
 	Safemode       bool              `json:"safemode"`
 	Interactive    bool              `json:"interactive"`
 	Sleep          float64           `json:"sleep"`
-	SeedCommand    string            `json:"seed_command"`
+	SeedCommand    string            `json:"seed_command"` // run instead of supervisord (or bash)
 	Ports          []Port            `json:"ports"`
 	Links          []Link            `json:"links"`
 	Env            map[string]string `json:"env"`
@@ -75,6 +75,9 @@ type Instance struct {
 	// NetHost runs the container on the host's network (the run conf's or
 	// the task's nethost, DockerOps v0.7): no own address, no hostname.
 	NetHost bool `json:"nethost,omitempty"`
+	// FirstStart runs once after the container's first start
+	// (first_start_command).
+	FirstStart string `json:"first_start_command,omitempty"`
 	// MissingEnv lists env_vars declared null in run.conf and found neither in
 	// the process environment nor in host.conf, sorted.
 	MissingEnv []string `json:"-"`

@@ -87,6 +87,7 @@ func Load(opts Options) (*Project, error) {
 		checkLinks(prj.Entries, prj.confName, ps)
 		prj.Compat = sortCompat(notes.list)
 	}
+	prj.dropUnusedDNS()
 	if err := ps.err(); err != nil {
 		return nil, err
 	}

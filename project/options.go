@@ -22,8 +22,13 @@ type Options struct {
 	RunConf     string // "" = the default run.conf; else a path (relative = against Dir, then AppsDir)
 	// Getenv looks up the process environment; nil = empty environment.
 	Getenv func(key string) (string, bool)
+	// BaseDir holds base containers outside the project
+	// (BASE_CONTAINERS_DIR, BASE_IMAGES_DIR); "" = <Dir>/base_containers
+	// when it exists.
+	BaseDir string
 	// BaseContainer holds the built-in dockerops-base container (a
-	// "Dockerfile" at its root); nil in tests that do not need its ports.
+	// "Dockerfile" at its root) and dockerops-dns (dns/Dockerfile); nil in
+	// tests that do not need their ports.
 	BaseContainer fs.FS
 }
 
@@ -62,7 +67,9 @@ func Slug(s string) string {
 // paths are the resolved locations of a project.
 type paths struct {
 	dir, name, apps, data string
-	services              bool // apps is a DockerOps v0.5+ services/ folder
+	services              bool   // apps is a DockerOps v0.5+ services/ folder
+	base                  string // the base containers dir
+	baseSet               bool   // named by Options.BaseDir, so it must exist
 }
 
 func resolvePaths(opts Options) (paths, error) {
@@ -81,6 +88,7 @@ func resolvePaths(opts Options) (paths, error) {
 	}
 	p.apps = againstDir(p.dir, opts.AppsDir, "apps_containers")
 	p.data = againstDir(p.dir, opts.DataDir, "data_"+p.name)
+	p.base, p.baseSet = againstDir(p.dir, opts.BaseDir, "base_containers"), opts.BaseDir != ""
 	return p, nil
 }
 

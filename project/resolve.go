@@ -23,7 +23,7 @@ type Selection struct {
 type Overrides struct {
 	InstanceType                                                                                       *InstanceType
 	Linked, PublishPorts, PersistentData, PersistentLog, PersistentOpt, Safemode, Interactive, NetHost *bool
-	Hostname, SeedCommand, Volumes                                                                     *string
+	Hostname, SeedCommand, FirstStartCommand, Volumes                                                  *string
 	Sleep                                                                                              *float64
 	Restart                                                                                            *RestartPolicy
 }
@@ -159,6 +159,7 @@ func (p *Project) resolve(e Entry, ov Overrides, ovVolumes []VolumeSpec) Instanc
 		Sleep:          pick(ov.Sleep, e.Sleep, 0),
 		SeedCommand:    pick(ov.SeedCommand, e.SeedCommand, ""),
 		NetHost:        pick(ov.NetHost, e.NetHost, false),
+		FirstStart:     pick(ov.FirstStartCommand, e.FirstStartCommand, ""),
 		Ports:          []Port{},
 		Links:          []Link{},
 		Volumes:        []Volume{},

@@ -30,7 +30,8 @@ var (
 		{"interactive", kindBool, "attached shell instead of supervisord, removed on exit"},
 		{"hostname", kindString, "hostname inside the container"},
 		{"sleep", kindNumber, "wait after start before dependants start"},
-		{"seed_command", kindString, "command run once after the first start"},
+		{"seed_command", kindString, "command the instance runs instead of supervisord (or the shell)"},
+		{"first_start_command", kindString, "command run once after the first start"},
 		{"volumes", kindString, `extra bind mounts, "host:container[,host2:container2]"`},
 		{"restart", kindString, "no, on-failure[:N], unless-stopped or always (default: unless-stopped on hosts and the swarm, no locally)"},
 	}

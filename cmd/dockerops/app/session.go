@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -74,6 +75,7 @@ func (s *session) project(conf string) (*project.Project, error) {
 		AppsDir:       s.getenv("APPS_CONTAINERS_DIR"),
 		ServicesDir:   s.getenv("SERVICES_IMAGES_DIR"),
 		DataDir:       s.getenv("DATA_DIR"),
+		BaseDir:       cmp.Or(s.getenv("BASE_CONTAINERS_DIR"), s.getenv("BASE_IMAGES_DIR")),
 		RunConf:       conf,
 		Getenv:        s.env.Getenv,
 		BaseContainer: baseFS(),

@@ -30,6 +30,7 @@ func (s *session) resolve(a Args) (*project.Project, []project.Instance, error) 
 		SeedCommand:    a.strPtr("seed_command"),
 		Volumes:        a.strPtr("volumes"),
 	}
+	ov.FirstStartCommand = a.strPtr("first_start_command")
 	if v, ok := a.str("instance_type"); ok {
 		t := project.InstanceType(v)
 		ov.InstanceType = &t

@@ -1,6 +1,6 @@
 #!/bin/bash
-# Sourced by /entrypoint.sh before /entrypoint-common.sh, so what it exports
-# reaches /env.sh (ssh sessions), /entrypoint-local.sh and supervisord's
+# Sourced by /usr/lib/dockerops/start.sh before common-setup.sh, so what it exports
+# reaches /env.sh (ssh sessions), the start-up scripts and supervisord's
 # programs. In Swarm mode a link's target has no address when the service is
 # created: DOCKEROPS_LINKS="NAME=alias,NAME2=alias2" names the targets' DNS
 # names on the overlay instead, and each empty <NAME>_CONTAINER_IP is filled

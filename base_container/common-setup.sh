@@ -1,5 +1,6 @@
 #!/bin/bash
-# First stage of every dockerops container start, run as root by /entrypoint.sh:
+# First stage of every dockerops container start, run as root by
+# /usr/lib/dockerops/start.sh, where no child image replaces it by accident:
 # persistence, SSH host key and authorized keys, and /env.sh. Idempotent, so it
 # runs unchanged on every restart of the same container. Nothing CPU-heavy here:
 # it runs for every instance that starts.
@@ -78,11 +79,11 @@ fi
 # interactive or running one command, see what `docker exec env` shows.
 write_env() {
 	local name value
-	echo "# Written by /entrypoint-common.sh at container start."
+	echo "# Written by /usr/lib/dockerops/common-setup.sh at container start."
 	echo "export DOCKEROPS_ENV=1"
 	while IFS= read -r name; do
 		case "$name" in
-		HOME | PWD | OLDPWD | SHLVL | _ | HOSTNAME | TERM | USER | LOGNAME | SHELL | MAIL | SSH_* | DOCKEROPS_ENV | DOCKEROPS_AUTHORIZED_KEYS) continue ;;
+		HOME | PWD | OLDPWD | SHLVL | _ | HOSTNAME | TERM | USER | LOGNAME | SHELL | MAIL | SSH_* | DOCKEROPS_ENV | DOCKEROPS_AUTHORIZED_KEYS | DOCKEROPS_STARTED) continue ;;
 		esac
 		value=${!name}
 		printf "export %s='%s'\n" "$name" "${value//\'/\'\\\'\'}"
