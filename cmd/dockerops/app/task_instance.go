@@ -154,7 +154,10 @@ func runClean(ctx context.Context, s *session, a Args) error {
 		}
 		return runSwarmClean(ctx, s, a)
 	}
-	list, err := s.instancesOf(ctx, a, "clean")
+	if a.Arg == "reallyall" {
+		return runCleanReallyAll(ctx, s, a)
+	}
+	a, list, err := s.cleanTargets(ctx, a)
 	if err != nil {
 		return err
 	}
