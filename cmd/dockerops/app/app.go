@@ -103,7 +103,7 @@ func parseCommandLine(args []string) ([]boundCall, error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := replacedTask(c.Task); err != nil {
+		if err := replacedTask(c); err != nil {
 			return nil, err
 		}
 		t := taskByName(c.Task)

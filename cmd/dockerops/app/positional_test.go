@@ -59,6 +59,7 @@ func TestPositionalErrors(t *testing.T) {
 		{"run:demo,two,instance=three", `task "run": instance given twice (as positional argument 2 and instance=)`},
 		{"clean:all,force,force=False", `task "clean": force given twice`},
 		{"run:all,progress", "progress mode"},
+		{"init:ubuntu14.04", "DockerOps' init:ubuntu14.04 built its base images"},
 	}
 	for _, tc := range cases {
 		_, err := parseCommandLine([]string{tc.word})

@@ -2,6 +2,7 @@ package app
 
 import (
 	"log/slog"
+	"strings"
 )
 
 // replacedTasks are DockerOps tasks that have no place in a single binary,
@@ -18,10 +19,15 @@ var replacedTasks = map[string]string{
 }
 
 // replacedTask is the usage error for a DockerOps task dockerops replaces,
-// nil for any other name.
-func replacedTask(name string) error {
-	if msg, ok := replacedTasks[name]; ok {
+// or for DockerOps' init:ubuntu14.04 (which built its base images, while
+// dockerops' init writes a project skeleton); nil for any other call.
+func replacedTask(c Call) error {
+	if msg, ok := replacedTasks[c.Task]; ok {
 		return usagef("%s", msg)
+	}
+	if c.Task == "init" && strings.EqualFold(c.Arg, "ubuntu14.04") {
+		return usagef("task \"init\": DockerOps' init:ubuntu14.04 built its base images; dockerops' base image ships inside " +
+			"the binary and build builds it before the images FROM it; dockerops' init writes a new project skeleton (init or init:NAME)")
 	}
 	return nil
 }
