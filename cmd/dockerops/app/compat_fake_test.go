@@ -1,10 +1,12 @@
 package app
 
 import (
+	"context"
 	"encoding/json"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/dockerops/dockerops/orchestrator"
 )
@@ -135,6 +137,9 @@ func TestCleanReallyAllAsksTwice(t *testing.T) {
 		if gone := !r.has(other) && !r.has("demo-web-one"); gone != yes || (res.code == exitOK) != yes {
 			t.Errorf("answers %q: exit %d, removed %v, want removed only after two yeses\n%s", answers, res.code, gone, res.stderr)
 		}
+		if _, held, _ := r.engine.LockContainer(context.Background(), orchestrator.LockName("shop")); held {
+			t.Errorf("answers %q: shop's deploy lock is still held after clean:reallyall", answers)
+		}
 	}
 	r := &fakeRun{state: engineStates[2]}
 	r.engine = newFakeEngine(r.state)
@@ -230,5 +235,30 @@ func TestSSHPositionalInstance(t *testing.T) {
 	two, _ := r.engine.Container("demo-web-two")
 	if res.code != exitOK || indexOf(r.engine.Calls(), "exec "+two.ID) < 0 {
 		t.Errorf("ssh:web,two,hostname: exit %d, calls %v\n%s", res.code, r.engine.Calls(), res.stderr)
+	}
+}
+
+// TestCleanReallyAllRespectsOtherProjectsLocks: while another project is
+// being deployed (its lock is held), clean:reallyall removes nothing, not
+// even this project's instances, and says whose lock stopped it.
+func TestCleanReallyAllRespectsOtherProjectsLocks(t *testing.T) {
+	master, tty := openPTY(t)
+	r := &fakeRun{state: engineStates[2], stdin: tty}
+	r.engine = newFakeEngine(r.state)
+	other := otherProject(r, "shop")
+	r.engine.AddContainer(orchestrator.Observed{ID: "shop-lock", Name: orchestrator.LockName("shop"), State: "running",
+		Labels: map[string]string{orchestrator.LabelLock: "shop", orchestrator.LabelLockUser: "carol",
+			orchestrator.LabelLockMachine: "ci", orchestrator.LabelLockTask: "run:all", orchestrator.LabelLockPID: "7",
+			orchestrator.LabelLockSince: time.Now().UTC().Format(time.RFC3339)}})
+	if _, err := master.WriteString("y\ny\n"); err != nil {
+		t.Fatal(err)
+	}
+	res := r.run(t, "clean:reallyall")
+	if res.code != exitFailure || !strings.Contains(res.stderr, "project shop") || !strings.Contains(res.stderr, "carol@ci") ||
+		!strings.Contains(res.stderr, "nothing removed") {
+		t.Errorf("exit %d, want 1 naming shop's lock holder\n%s", res.code, res.stderr)
+	}
+	if !r.has(other) || !r.has("demo-web-one") {
+		t.Errorf("instances removed while shop's lock was held: shop %v, demo %v", r.has(other), r.has("demo-web-one"))
 	}
 }

@@ -60,8 +60,8 @@ func (s *session) cleanTargets(ctx context.Context, a Args) (Args, []orchestrato
 
 // runCleanReallyAll is clean:reallyall: the instances of every dockerops
 // project on the engine, after two questions that force=True does not skip
-// (as in DockerOps). Other projects' deploy locks are taken one at a time,
-// and no data is ever purged. Containers dockerops did not make are not
+// (as in DockerOps). Every other project's deploy lock is taken before
+// anything is removed, and no data is ever purged. Containers dockerops did not make are not
 // touched (DockerOps removed every container of the host).
 func runCleanReallyAll(ctx context.Context, s *session, a Args) error {
 	if a.flag("purge") {
@@ -120,18 +120,51 @@ func runCleanReallyAll(ctx context.Context, s *session, a Args) error {
 	if err := s.confirmTwice(first, second); err != nil {
 		return err
 	}
+	// Every other project's lock first, so a project being deployed stops
+	// the clean before anything is removed.
+	var held []*orchestrator.Lock
+	defer func() {
+		for _, l := range held {
+			l.Release(context.WithoutCancel(ctx))
+		}
+	}()
+	for _, n := range others {
+		l, err := s.projectLock(ctx, a, n, own)
+		if err != nil {
+			return fmt.Errorf("project %s: %w; nothing removed", n, err)
+		}
+		if l != nil {
+			held = append(held, l)
+		}
+	}
 	for _, n := range names {
-		if err := s.cleanProject(ctx, a, n, n != own, byProject[n]); err != nil {
+		if err := s.cleanProject(ctx, a, n, byProject[n]); err != nil {
 			return fmt.Errorf("project %s: %w", n, err)
 		}
 	}
 	return nil
 }
 
-// cleanProject removes the containers of project name; for another
-// project than this one it first takes that project's deploy lock (this
-// one's the task holds already).
-func (s *session) cleanProject(ctx context.Context, a Args, name string, lock bool, list []orchestrator.Observed) error {
+// projectLock takes the deploy lock of project name on the engine the task
+// acts on, made of that project's images or of own's; nil when the engine
+// has none of them.
+func (s *session) projectLock(ctx context.Context, a Args, name, own string) (*orchestrator.Lock, error) {
+	t, err := s.target(ctx, a, name, nil)
+	if err != nil {
+		return nil, err
+	}
+	req := orchestrator.LockRequest{Project: name, Holder: s.lockHolder(taskByName("clean"), a), Wait: seconds(a.numOr("lock_wait", 0)),
+		Say: func(line string) { fmt.Fprintln(s.env.Stderr, line) }, Images: append(lockImages(name, s.getenv("BASE_IMAGE")), own+"/dockerops-base")}
+	l, err := orchestrator.TakeLock(ctx, t, req)
+	if errors.Is(err, orchestrator.ErrNoLockImage) {
+		fmt.Fprintf(s.env.Stderr, "%v; going on without it\n", err)
+		return nil, nil
+	}
+	return l, err
+}
+
+// cleanProject removes the containers of project name (and its network).
+func (s *session) cleanProject(ctx context.Context, a Args, name string, list []orchestrator.Observed) error {
 	t, err := s.target(ctx, a, name, nil)
 	if err != nil {
 		return err
@@ -139,19 +172,6 @@ func (s *session) cleanProject(ctx context.Context, a Args, name string, lock bo
 	o, err := s.newOrchestrator(t, name, a)
 	if err != nil {
 		return err
-	}
-	if lock {
-		req := orchestrator.LockRequest{Project: name, Holder: s.lockHolder(taskByName("clean"), a), Wait: seconds(a.numOr("lock_wait", 0)),
-			Say: func(line string) { fmt.Fprintln(s.env.Stderr, line) }, Images: lockImages(name, s.getenv("BASE_IMAGE"))}
-		l, err := orchestrator.TakeLock(ctx, t, req)
-		switch {
-		case errors.Is(err, orchestrator.ErrNoLockImage):
-			fmt.Fprintf(s.env.Stderr, "%v; going on without it\n", err)
-		case err != nil:
-			return err
-		case l != nil:
-			defer l.Release(context.WithoutCancel(ctx))
-		}
 	}
 	plan, err := o.PlanClean(ctx, list, false)
 	if err != nil {
