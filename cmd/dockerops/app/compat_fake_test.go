@@ -238,6 +238,16 @@ func TestSSHPositionalInstance(t *testing.T) {
 	}
 }
 
+// TestSSHCommandPlusIsSpace: DockerOps' `+` for a space in ssh's command,
+// unless the command has spaces of its own.
+func TestSSHCommandPlusIsSpace(t *testing.T) {
+	for in, want := range map[string]string{"ls+-l+/data": "ls -l /data", "hostname": "hostname", "date +%s": "date +%s"} {
+		if got := fabricSpaces(in); got != want {
+			t.Errorf("fabricSpaces(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
 // TestCleanReallyAllRespectsOtherProjectsLocks: while another project is
 // being deployed (its lock is held), clean:reallyall removes nothing, not
 // even this project's instances, and says whose lock stopped it.

@@ -8,7 +8,7 @@ import (
 
 // TestIntegrationDockerOpsCommandLine runs DockerOps' command line on the
 // real engine: positional instances for run, getip, ssh and clean, rerun
-// (a new container, running), ps:project,onlyrunning.
+// (a new container, running), ps:project,onlyrunning, ssh's '+' for a space.
 func TestIntegrationDockerOpsCommandLine(t *testing.T) {
 	p := newE2EProject(t)
 	p.must("build:all")
@@ -31,6 +31,9 @@ func TestIntegrationDockerOpsCommandLine(t *testing.T) {
 
 	if got := strings.TrimSpace(p.must("ssh:web,master,hostname")); got != "web-master" {
 		t.Errorf("ssh:web,master,hostname printed %q, want web-master", got)
+	}
+	if got := strings.TrimSpace(p.must("ssh:web,master,echo+$INSTANCE+ok")); got != "master ok" {
+		t.Errorf("ssh:web,master,echo+$INSTANCE+ok printed %q, want \"master ok\" ('+' is a space, as in DockerOps)", got)
 	}
 
 	p.must("clean:db,one,,True")

@@ -52,3 +52,13 @@ instance two (help:TASK shows a task's order). A bare word naming a boolean
 key means True (clean:all,force). DockerOps' install, uninstall and
 install_demo are not tasks here: they say what to run instead.
 `
+
+// fabricSpaces reads an ssh command as DockerOps did: Fabric arguments could
+// hold no space, so '+' stood for one (`ssh:demo,one,ls+-l`). A command that
+// has a space was written for dockerops, quoted, and is kept as it is.
+func fabricSpaces(command string) string {
+	if strings.Contains(command, " ") {
+		return command
+	}
+	return strings.ReplaceAll(command, "+", " ")
+}
