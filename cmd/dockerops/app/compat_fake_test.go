@@ -148,8 +148,10 @@ func TestCleanReallyAllAsksTwice(t *testing.T) {
 	if res.code != exitFailure || !r.has(other) || !strings.Contains(res.stderr, "force=True does not skip it") {
 		t.Errorf("without a terminal: exit %d, %s left %v\n%s", res.code, other, r.has(other), res.stderr)
 	}
-	if res := r.run(t, "clean:reallyall,purge=True"); res.code != exitUsage || !r.has(other) {
-		t.Errorf("reallyall with purge: exit %d, want 2 and nothing removed\n%s", res.code, res.stderr)
+	for _, word := range []string{"clean:reallyall,purge=True", "clean:reallyall,hosts=all", "clean:reallyall,group=front"} {
+		if res := r.run(t, word); res.code != exitUsage || !r.has(other) || !strings.Contains(res.stderr, "reallyall") {
+			t.Errorf("%s: exit %d, want 2 naming reallyall and nothing removed\n%s", word, res.code, res.stderr)
+		}
 	}
 }
 
