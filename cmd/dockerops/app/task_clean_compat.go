@@ -61,8 +61,9 @@ func (s *session) cleanTargets(ctx context.Context, a Args) (Args, []orchestrato
 // runCleanReallyAll is clean:reallyall: the instances of every dockerops
 // project on the engine, after two questions that force=True does not skip
 // (as in DockerOps). Every other project's deploy lock is taken before
-// anything is removed, and no data is ever purged. Containers dockerops did not make are not
-// touched (DockerOps removed every container of the host).
+// anything is removed, and no data is ever purged. Containers dockerops did
+// not make are not touched (DockerOps removed every container of the host),
+// nor are Swarm tasks (clean:all,hosts=all removes a project's services).
 func runCleanReallyAll(ctx context.Context, s *session, a Args) error {
 	if a.flag("purge") {
 		return usagef("task \"clean\": reallyall never purges data (each project's data stays in its own folder); clean a project with purge=True instead")
