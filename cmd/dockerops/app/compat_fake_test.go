@@ -62,6 +62,15 @@ func TestRerunOfAnAbsentInstanceRuns(t *testing.T) {
 	}
 }
 
+// TestRerunNeedsAName: a bare rerun, which would remake every instance
+// without a question, is a usage error.
+func TestRerunNeedsAName(t *testing.T) {
+	r := &fakeRun{state: engineStates[2]}
+	if res := r.run(t, "rerun"); res.code != exitUsage || !strings.Contains(res.stderr, "rerun needs a container name") || len(r.engine.Writes()) != 0 {
+		t.Errorf("rerun: exit %d, writes %v\n%s", res.code, r.engine.Writes(), res.stderr)
+	}
+}
+
 // TestRerunThatWouldFailCleansNothing: when run would refuse the instance
 // (its link target does not run), rerun leaves the running one alone.
 func TestRerunThatWouldFailCleansNothing(t *testing.T) {

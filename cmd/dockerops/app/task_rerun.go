@@ -13,6 +13,9 @@ import (
 // kept), and none when run would refuse them: the run conf does not
 // resolve, or the plan fails (a link to an instance that does not run).
 func runRerun(ctx context.Context, s *session, a Args) error {
+	if a.Arg == "" && !a.has("group") {
+		return usagef("rerun needs a container name (or all), e.g. `dockerops rerun:web,two`: it removes what it names without asking")
+	}
 	p, instances, err := s.resolveWithEnv(a)
 	if err != nil {
 		return err
