@@ -41,10 +41,12 @@ func Run(ctx context.Context, args []string, env Env) int {
 	if env.Getenv == nil {
 		env.Getenv = func(string) (string, bool) { return "", false }
 	}
-	level := slog.LevelWarn
+	base := slog.LevelWarn
 	if lv, _ := env.Getenv("LOG_LEVEL"); strings.EqualFold(lv, "debug") {
-		level = slog.LevelDebug
+		base = slog.LevelDebug
 	}
+	level := new(slog.LevelVar)
+	level.Set(base)
 	log := slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: level}))
 
 	calls, err := parseCommandLine(args)
@@ -57,6 +59,7 @@ func Run(ctx context.Context, args []string, env Env) int {
 	s := newSession(env, log)
 	defer s.close()
 	for _, c := range calls {
+		level.Set(taskLogLevel(base, c.args))
 		log.Debug("running task", "task", c.task.Name, "arg", c.args.Arg)
 		var err error
 		if c.task.Before != nil {
@@ -95,9 +98,15 @@ func parseCommandLine(args []string) ([]boundCall, error) {
 		if err != nil {
 			return nil, err
 		}
+		if err := replacedTask(c); err != nil {
+			return nil, err
+		}
 		t := taskByName(c.Task)
 		if t == nil {
 			return nil, usagef("unknown task %q%s; run `dockerops help` for the list", c.Task, project.DidYouMean(c.Task, taskNames()))
+		}
+		if c, err = t.bindPositional(c); err != nil {
+			return nil, err
 		}
 		a, err := t.bind(c)
 		if err != nil {

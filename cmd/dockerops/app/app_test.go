@@ -60,7 +60,7 @@ func TestExitCodes(t *testing.T) {
 
 func TestUsageErrorRunsNothing(t *testing.T) {
 	dir := t.TempDir()
-	code, _, _ := run(t, dir, nil, "init", "run:all,bogus")
+	code, _, _ := run(t, dir, nil, "init", "run:all,bogus=1")
 	if code != 2 {
 		t.Fatalf("exit %d, want 2", code)
 	}

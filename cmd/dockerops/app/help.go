@@ -28,10 +28,17 @@ Tasks:
 func runHelp(_ context.Context, s *session, a Args) error {
 	if a.Arg != "" {
 		t := taskByName(a.Arg)
+		if msg, ok := replacedTasks[a.Arg]; ok {
+			fmt.Fprintln(s.env.Stdout, msg)
+			return nil
+		}
 		if t == nil {
 			return usagef("unknown task %q%s", a.Arg, project.DidYouMean(a.Arg, taskNames()))
 		}
 		fmt.Fprint(s.env.Stdout, t.help())
+		if order := t.positionalUsage(); order != "" {
+			fmt.Fprintf(s.env.Stdout, "\nPositional arguments, in DockerOps' order: %s:%s\n", t.Name, order)
+		}
 		return nil
 	}
 	var b strings.Builder
@@ -44,6 +51,7 @@ func runHelp(_ context.Context, s *session, a Args) error {
 		}
 		fmt.Fprintf(&b, "  %-26s %s\n", name, strings.TrimSuffix(summary, "."))
 	}
+	b.WriteString(compatOverview)
 	b.WriteString("\n`dockerops help:TASK` describes a task and its keys.\n")
 	fmt.Fprint(s.env.Stdout, b.String())
 	return nil

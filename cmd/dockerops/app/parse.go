@@ -9,14 +9,20 @@ import (
 	"github.com/dockerops/dockerops/cmd/dockerops/app/render"
 )
 
-// Call is one task on the command line: `run:web,instance=master` is
-// Call{Task: "run", Arg: "web", Keys: {"instance": "master"}}.
+// Call is one task on the command line: `run:web,two,instance_type=master` is
+// Call{Task: "run", Arg: "web", Positional: {"two"}, Keys: {"instance_type": "master"}}.
 type Call struct {
 	Task string
 	Arg  string
-	Keys map[string]string
+	// Positional are the bare words after Arg (after the task name when it
+	// is followed by a comma), as typed: Fabric's positional arguments, or
+	// boolean keys (`clean:all,force`). bindPositional decides which.
+	Positional []string
+	Keys       map[string]string
 	// order keeps the keys as typed, for stable error messages.
 	order []string
+	// withArg: the task name ended with ':', so bare words are arguments.
+	withArg bool
 }
 
 // UsageError is a malformed command line; it exits with status 2.
@@ -28,7 +34,8 @@ func usagef(format string, a ...any) error { return &UsageError{Msg: fmt.Sprintf
 
 // ParseCall parses one Fabric-style task word. Values may be quoted with "..."
 // or '...' to keep commas and '=' inside, and a backslash escapes the next
-// character as in Fabric. A bare key is a boolean set to true.
+// character as in Fabric. Bare words are kept in order in Positional; which
+// are boolean keys and which are positional arguments depends on the task.
 func ParseCall(word string) (Call, error) {
 	// `task:arg,key=value`, or `task,key=value` for a task without argument.
 	end := strings.IndexAny(word, ":,")
@@ -44,6 +51,7 @@ func ParseCall(word string) (Call, error) {
 		return c, nil
 	}
 	withArg := word[end] == ':'
+	c.withArg = withArg
 	parts, err := splitArgs(word[end+1:])
 	if err != nil {
 		return Call{}, usagef("task %q: %v", word, err)
@@ -52,9 +60,10 @@ func ParseCall(word string) (Call, error) {
 		if !p.hasEq {
 			if i == 0 && withArg {
 				c.Arg = p.key
-				continue
+			} else {
+				c.Positional = append(c.Positional, p.key)
 			}
-			p.value, p.hasEq = "true", true
+			continue
 		}
 		if p.key == "" {
 			return Call{}, usagef("task %q: empty key before '='", word)

@@ -2,6 +2,7 @@ package app
 
 import (
 	"maps"
+	"slices"
 	"testing"
 )
 
@@ -11,19 +12,23 @@ func TestParseCall(t *testing.T) {
 		task string
 		arg  string
 		keys map[string]string
+		pos  []string
 	}{
-		{"build:all", "build", "all", map[string]string{}},
-		{"ps", "ps", "", map[string]string{}},
-		{"run:web,instance=master", "run", "web", map[string]string{"instance": "master"}},
-		{"run:web,instance=two,publish_ports=False", "run", "web", map[string]string{"instance": "two", "publish_ports": "False"}},
-		{"clean:all,force", "clean", "all", map[string]string{"force": "true"}},
-		{`ssh:demo,command="ls -l /a,/b"`, "ssh", "demo", map[string]string{"command": "ls -l /a,/b"}},
-		{`ssh:demo,command='x=1,y=2'`, "ssh", "demo", map[string]string{"command": "x=1,y=2"}},
-		{`run:web,hostname=a\,b`, "run", "web", map[string]string{"hostname": "a,b"}},
-		{"run:web,seed_command=a=b", "run", "web", map[string]string{"seed_command": "a=b"}},
-		{"clean:web*", "clean", "web*", map[string]string{}},
-		{"ps,format=json", "ps", "", map[string]string{"format": "json"}},
-		{"ps:all,hosts=all", "ps", "all", map[string]string{"hosts": "all"}},
+		{"build:all", "build", "all", map[string]string{}, nil},
+		{"ps", "ps", "", map[string]string{}, nil},
+		{"run:web,instance=master", "run", "web", map[string]string{"instance": "master"}, nil},
+		{"run:web,instance=two,publish_ports=False", "run", "web", map[string]string{"instance": "two", "publish_ports": "False"}, nil},
+		{"clean:all,force", "clean", "all", map[string]string{}, []string{"force"}},
+		{"run:demo,two", "run", "demo", map[string]string{}, []string{"two"}},
+		{"run:demo,,front,conf=x", "run", "demo", map[string]string{"conf": "x"}, []string{"", "front"}},
+		{"ps,onlyrunning", "ps", "", map[string]string{}, []string{"onlyrunning"}},
+		{`ssh:demo,command="ls -l /a,/b"`, "ssh", "demo", map[string]string{"command": "ls -l /a,/b"}, nil},
+		{`ssh:demo,command='x=1,y=2'`, "ssh", "demo", map[string]string{"command": "x=1,y=2"}, nil},
+		{`run:web,hostname=a\,b`, "run", "web", map[string]string{"hostname": "a,b"}, nil},
+		{"run:web,seed_command=a=b", "run", "web", map[string]string{"seed_command": "a=b"}, nil},
+		{"clean:web*", "clean", "web*", map[string]string{}, nil},
+		{"ps,format=json", "ps", "", map[string]string{"format": "json"}, nil},
+		{"ps:all,hosts=all", "ps", "all", map[string]string{"hosts": "all"}, nil},
 	}
 	for _, tc := range cases {
 		c, err := ParseCall(tc.word)
@@ -31,8 +36,8 @@ func TestParseCall(t *testing.T) {
 			t.Errorf("ParseCall(%q): %v", tc.word, err)
 			continue
 		}
-		if c.Task != tc.task || c.Arg != tc.arg || !maps.Equal(c.Keys, tc.keys) {
-			t.Errorf("ParseCall(%q) = %q %q %v, want %q %q %v", tc.word, c.Task, c.Arg, c.Keys, tc.task, tc.arg, tc.keys)
+		if c.Task != tc.task || c.Arg != tc.arg || !maps.Equal(c.Keys, tc.keys) || !slices.Equal(c.Positional, tc.pos) {
+			t.Errorf("ParseCall(%q) = %q %q %v %q, want %q %q %v %q", tc.word, c.Task, c.Arg, c.Keys, c.Positional, tc.task, tc.arg, tc.keys, tc.pos)
 		}
 	}
 }

@@ -12,7 +12,8 @@ import (
 // key asks. Make one per task: the tty renderer owns the bottom of the
 // terminal, and lines a task prints itself in between would tear its rows.
 func (s *session) events(a Args) (orchestrator.Events, error) {
-	tty := isTerminal(s.env.Stderr) && !strings.EqualFold(s.getenv("LOG_LEVEL"), "debug")
+	debug := strings.EqualFold(s.getenv("LOG_LEVEL"), "debug") || a.flag("debug")
+	tty := isTerminal(s.env.Stderr) && !debug
 	ev, err := render.New(s.env.Stderr, a.strOr("progress", ""), tty)
 	if err != nil {
 		return nil, &UsageError{Msg: err.Error()}

@@ -148,13 +148,16 @@ func (s *session) engineOrchestrator(ctx context.Context, a Args, p *project.Pro
 }
 
 func runClean(ctx context.Context, s *session, a Args) error {
+	if a.Arg == "reallyall" {
+		return runCleanReallyAll(ctx, s, a)
+	}
 	if swarm, err := a.allHosts("clean"); err != nil || swarm {
 		if err != nil {
 			return err
 		}
 		return runSwarmClean(ctx, s, a)
 	}
-	list, err := s.instancesOf(ctx, a, "clean")
+	a, list, err := s.cleanTargets(ctx, a)
 	if err != nil {
 		return err
 	}

@@ -31,12 +31,13 @@ type psEntry struct {
 }
 
 func runPs(ctx context.Context, s *session, a Args) error {
+	var err error
 	format := a.strOr("format", "table")
 	if format != "table" && format != "json" {
 		return usagef("task \"ps\", key format: %q is not table or json", format)
 	}
-	if a.Arg != "" && a.Arg != "all" {
-		return usagef("task \"ps\": argument %q is not \"all\"", a.Arg)
+	if a.Arg, err = psMode(a.Arg); err != nil {
+		return err
 	}
 	all, err := a.allHosts("ps")
 	if err != nil {
@@ -69,6 +70,7 @@ func runPs(ctx context.Context, s *session, a Args) error {
 			return err
 		}
 	}
+	entries = onlyRunning(entries, a)
 	if entries == nil {
 		entries = []psEntry{}
 	}

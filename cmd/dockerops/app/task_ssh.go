@@ -32,6 +32,7 @@ func runSSH(ctx context.Context, s *session, a Args) error {
 		return err
 	}
 	command, hasCommand := a.str("command")
+	command = fabricSpaces(command)
 	client, err := exec.LookPath("ssh")
 	if err != nil {
 		fmt.Fprintln(s.env.Stderr, "no ssh client installed: using docker exec as user dockerops instead (install openssh-client for agent forwarding)")

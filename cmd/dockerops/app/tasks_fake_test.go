@@ -39,11 +39,17 @@ func taskArgs(task *Task) []string {
 	case task.Name == "init":
 		return []string{"", "sub"}
 	case task.Name == "ps":
-		return []string{"", "all"}
+		return []string{"", "all", "project", "platform", "reallyall", "project,,,True"}
+	case task.Name == "clean":
+		return []string{"all", "web", "web-*", "nosuch", "reallyall", "web,one"}
 	case task.Name == "snapshot":
 		return []string{"list", "web1"}
 	case slices.Contains(cloudTasks, task.Name):
 		return []string{"all", "web1"}
+	}
+	if len(positionalOrder[task.Name]) > 1 {
+		// DockerOps' positional instance.
+		return []string{"all", "web", "web-*", "nosuch", "web,one"}
 	}
 	return []string{"all", "web", "web-*", "nosuch"}
 }
