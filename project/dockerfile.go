@@ -29,10 +29,13 @@ type logicalLine struct {
 	comment bool
 }
 
-var udpExposeRE = regexp.MustCompile(`^#\s*UDP_EXPOSE\b\s*(.*)$`)
+var (
+	udpExposeRE = regexp.MustCompile(`^#\s*UDP_EXPOSE\b\s*(.*)$`)
+	exposeAsRE  = regexp.MustCompile(`^#\s*EXPOSE_AS\b\s*(.*)$`)
+)
 
 // parseDockerfile reads EXPOSE and FROM instructions and "#UDP_EXPOSE n"
-// comment lines. Variables in them are expanded from ARG defaults and ENV
+// and "#EXPOSE_AS internal,external" comment lines. Variables in them are expanded from ARG defaults and ENV
 // values earlier in the file, with PROJECT set to the project name (dockerops
 // passes it as a build argument).
 func parseDockerfile(data []byte, project string) dockerfile {
@@ -45,6 +48,9 @@ func parseDockerfile(data []byte, project string) dockerfile {
 		if ll.comment {
 			if m := udpExposeRE.FindStringSubmatch(ll.text); m != nil {
 				df.expose(ll.line, m[1], "udp", vars, seen)
+			}
+			if m := exposeAsRE.FindStringSubmatch(ll.text); m != nil {
+				df.exposeAs(ll.line, m[1], seen)
 			}
 			continue
 		}
@@ -125,6 +131,29 @@ func (df *dockerfile) expose(line int, args, defProto string, vars map[string]st
 				}
 			}
 		}
+	}
+}
+
+// exposeAs adds the port of one "#EXPOSE_AS internal,external" line
+// (DockerOps 858d0d3): the container's port internal published on the
+// host's port external, beside any plain EXPOSE of the same port. Spaces do
+// not count; internal may say /udp.
+func (df *dockerfile) exposeAs(line int, args string, seen map[Port]bool) {
+	text := strings.Join(strings.Fields(args), "")
+	internal, external, ok := strings.Cut(text, ",")
+	spec, proto, hasProto := strings.Cut(internal, "/")
+	if !hasProto {
+		proto = "tcp"
+	}
+	in, err1 := strconv.Atoi(spec)
+	ex, err2 := strconv.Atoi(external)
+	if !ok || err1 != nil || err2 != nil || in < 1 || in > 65535 || ex < 1 || ex > 65535 || (proto != "tcp" && proto != "udp") {
+		df.errs = append(df.errs, lineError{line, fmt.Sprintf("#EXPOSE_AS %s: want \"#EXPOSE_AS internal,external\", two ports (1-65535), e.g. #EXPOSE_AS 80,8080", args)})
+		return
+	}
+	if p := (Port{Container: in, Host: ex, Protocol: proto}); !seen[p] {
+		seen[p] = true
+		df.exposed = append(df.exposed, p)
 	}
 }
 

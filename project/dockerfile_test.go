@@ -27,6 +27,8 @@ func TestDockerfilePorts(t *testing.T) {
 		{"range", "EXPOSE 7000-7002", tcp(7000, 7001, 7002), nil},
 		{"UDP_EXPOSE comment", "#UDP_EXPOSE 53\n# UDP_EXPOSE 5353 5354\n", []Port{{53, 53, "udp"}, {5353, 5353, "udp"}, {5354, 5354, "udp"}}, nil},
 		{"other comments ignored", "# EXPOSE 1\n#UDP_EXPOSED 2\n", nil, nil},
+		{"EXPOSE_AS adds to a plain EXPOSE", "EXPOSE 80\n#EXPOSE_AS 80, 8080\n# EXPOSE_AS 53/udp,5353\n", []Port{{80, 80, "tcp"}, {80, 8080, "tcp"}, {53, 5353, "udp"}}, nil},
+		{"EXPOSE_AS malformed", "#EXPOSE_AS 80\n#EXPOSE_AS 80,x\n", nil, []string{`1: #EXPOSE_AS 80: want "#EXPOSE_AS internal,external"`, `2: #EXPOSE_AS 80,x: want`}},
 		{"continuation", "EXPOSE 80 \\\n  81 \\\n# comment\n\n  82", tcp(80, 81, 82), nil},
 		{"escape directive", "# escape=`\nFROM x\nEXPOSE 80 `\n 81", tcp(80, 81), nil},
 		{"ENV and ARG", "ARG A=1000\nENV B=2000 C=\"3000\"\nENV D 4000\nEXPOSE $A ${B} ${C}/udp $D", []Port{{1000, 1000, "tcp"}, {2000, 2000, "tcp"}, {3000, 3000, "udp"}, {4000, 4000, "tcp"}}, nil},
