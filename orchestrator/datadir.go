@@ -1,0 +1,63 @@
+package orchestrator
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/dockerops/dockerops/project"
+)
+
+// dashDataDir is the persistent folder DockerOps v0.6 and later named
+// <container>-<instance>, beside the <container>_<instance> one dockerops
+// and the earlier releases use.
+func (t Target) dashDataDir(in project.Instance) string {
+	in.DashDataDir = true
+	return t.PersistentDir(in)
+}
+
+// withDataDirs picks, for each instance with persistent data, the folder
+// its data is in on the target: the <container>_<instance> one, unless only
+// a v0.6+ <container>-<instance> one exists there. dockerops never creates
+// the dash form. When both exist the underscore one is used, with a warning
+// naming both. The machine is asked once, for all instances.
+func (o *Orchestrator) withDataDirs(ctx context.Context, instances []project.Instance) ([]project.Instance, error) {
+	var dirs []string
+	image := ""
+	for _, in := range instances {
+		if in.PersistentDir != nil {
+			in.DashDataDir = false
+			dirs = append(dirs, o.PersistentDir(in), o.dashDataDir(in))
+			if image == "" {
+				image = in.Image
+			}
+		}
+	}
+	if len(dirs) == 0 {
+		return instances, nil
+	}
+	found, err := o.fs().Existing(ctx, image, dirs)
+	if err != nil {
+		return nil, fmt.Errorf("looking for persistent data on %s: %w", o.Describe(), err)
+	}
+	exists := map[string]bool{}
+	for _, d := range found {
+		exists[d] = true
+	}
+	out := make([]project.Instance, len(instances))
+	for i, in := range instances {
+		out[i] = in
+		if in.PersistentDir == nil {
+			continue
+		}
+		in.DashDataDir = false
+		under, dash := o.PersistentDir(in), o.dashDataDir(in)
+		switch {
+		case exists[under] && exists[dash]:
+			o.emit(Event{Instance: in.Name, Action: Prepare, Status: Warning,
+				Detail: fmt.Sprintf("both %s and %s exist: using %s", under, dash, under)})
+		case exists[dash]:
+			out[i].DashDataDir = true
+		}
+	}
+	return out, nil
+}
