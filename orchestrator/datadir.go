@@ -21,12 +21,17 @@ func (t Target) dashDataDir(in project.Instance) string {
 // the dash form. When both exist the underscore one is used, with a warning
 // naming both. The machine is asked once, for all instances.
 func (o *Orchestrator) withDataDirs(ctx context.Context, instances []project.Instance) ([]project.Instance, error) {
+	return o.Target.withDataDirs(ctx, instances, o.emit)
+}
+
+// withDataDirs is the choice on the target t, warning through warn.
+func (t Target) withDataDirs(ctx context.Context, instances []project.Instance, warn func(Event)) ([]project.Instance, error) {
 	var dirs []string
 	image := ""
 	for _, in := range instances {
 		if in.PersistentDir != nil {
 			in.DashDataDir = false
-			dirs = append(dirs, o.PersistentDir(in), o.dashDataDir(in))
+			dirs = append(dirs, t.PersistentDir(in), t.dashDataDir(in))
 			if image == "" {
 				image = in.Image
 			}
@@ -35,9 +40,9 @@ func (o *Orchestrator) withDataDirs(ctx context.Context, instances []project.Ins
 	if len(dirs) == 0 {
 		return instances, nil
 	}
-	found, err := o.fs().Existing(ctx, image, dirs)
+	found, err := t.fs().Existing(ctx, image, dirs)
 	if err != nil {
-		return nil, fmt.Errorf("looking for persistent data on %s: %w", o.Describe(), err)
+		return nil, fmt.Errorf("looking for persistent data on %s: %w", t.Describe(), err)
 	}
 	exists := map[string]bool{}
 	for _, d := range found {
@@ -50,11 +55,11 @@ func (o *Orchestrator) withDataDirs(ctx context.Context, instances []project.Ins
 			continue
 		}
 		in.DashDataDir = false
-		under, dash := o.PersistentDir(in), o.dashDataDir(in)
+		under, dash := t.PersistentDir(in), t.dashDataDir(in)
 		switch {
 		case exists[under] && exists[dash]:
-			o.emit(Event{Instance: in.Name, Action: Prepare, Status: Warning,
-				Detail: fmt.Sprintf("both %s and %s exist: using %s", under, dash, under)})
+			warn(Event{Instance: in.Name, Action: Prepare, Status: Warning,
+				Detail: fmt.Sprintf("both %s and %s exist on %s: using %s", under, dash, t.Describe(), under)})
 		case exists[dash]:
 			out[i].DashDataDir = true
 		}

@@ -153,3 +153,50 @@ func TestPersistentDashFolderLocal(t *testing.T) {
 		}
 	}
 }
+
+// A persistent instance pinned to a swarm node mounts the node's v0.6+
+// db-one folder when only that one exists there.
+func TestPersistentDashFolderOnSwarmNode(t *testing.T) {
+	d := newSwarmDemo(t, orchestrator.Placement{})
+	root := "/var/lib/dockerops/demo"
+	for i := range d.o.Swarm.Nodes {
+		d.o.Swarm.Nodes[i].Files = &droplet{root: root, dirs: map[string]bool{path.Join(root, "db-one"): true}}
+	}
+	d.deploy(t, swarmRun(), orchestrator.ServicePlanOptions{})
+	spec, ok := d.sw.Spec("demo-db-one")
+	if !ok {
+		t.Fatal("no service demo-db-one")
+	}
+	if !slices.Contains(spec.Binds, path.Join(root, "db-one")+":"+orchestrator.PersistentMount) {
+		t.Errorf("binds %v: want the node's existing %s/db-one", spec.Binds, root)
+	}
+	for i, n := range d.o.Swarm.Nodes {
+		if n.Files.(*droplet).dirs[path.Join(root, "db_one")] {
+			t.Errorf("node %d: db_one was made beside the existing db-one", i+1)
+		}
+	}
+}
+
+// Cleaning with purge removes an instance's v0.6+ folder as well.
+func TestPurgeRemovesDashFolder(t *testing.T) {
+	f := enginetest.New()
+	o := newOrch(f)
+	root := "/var/lib/dockerops/demo"
+	files := &droplet{root: root, dirs: map[string]bool{path.Join(root, "db-one"): true}}
+	o.Host, o.Files = "web1", files
+	apply(t, o, []project.Instance{persistentDB()}, orchestrator.PlanOptions{})
+	observed, err := f.Containers(context.Background(), "demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := o.PlanClean(context.Background(), observed, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := o.Apply(context.Background(), plan); err != nil {
+		t.Fatal(err)
+	}
+	if len(files.dirs) != 0 {
+		t.Errorf("after the purge the host holds %v, want nothing", files.dirs)
+	}
+}
