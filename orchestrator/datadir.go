@@ -3,6 +3,7 @@ package orchestrator
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/dockerops/dockerops/project"
 )
@@ -15,11 +16,31 @@ func (t Target) dashDataDir(in project.Instance) string {
 	return t.PersistentDir(in)
 }
 
+// LabelDataDir marks a container whose persistent folder is the v0.6+
+// <container>-<instance> one (its value is dashDataDirName), so later runs
+// keep it without looking into the machine's folders, and a dry run or a
+// run with nothing to do touches nothing there.
+const LabelDataDir = "dockerops.data_dir"
+
+const dashDataDirName = "<container>-<instance>"
+
+// dataDirsOf takes each instance's folder choice from its existing
+// container's label; an instance without a container is left to create.
+func dataDirsOf(instances []project.Instance, existing map[string]*Observed) []project.Instance {
+	out := slices.Clone(instances)
+	for i := range out {
+		ob := existing[out[i].Name]
+		out[i].DashDataDir = ob != nil && ob.Labels[LabelDataDir] != ""
+	}
+	return out
+}
+
 // withDataDirs picks, for each instance with persistent data, the folder
 // its data is in on the target: the <container>_<instance> one, unless only
 // a v0.6+ <container>-<instance> one exists there. dockerops never creates
 // the dash form. When both exist the underscore one is used, with a warning
-// naming both. The machine is asked once, for all instances.
+// naming both. The machine is asked once, for all instances: when their
+// containers are first made (create, an interactive run).
 func (o *Orchestrator) withDataDirs(ctx context.Context, instances []project.Instance) ([]project.Instance, error) {
 	return o.Target.withDataDirs(ctx, instances, o.emit)
 }

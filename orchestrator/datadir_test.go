@@ -18,6 +18,7 @@ import (
 type droplet struct {
 	root string
 	dirs map[string]bool
+	asks int // Existing calls
 }
 
 func (d *droplet) Root() string { return d.root }
@@ -29,6 +30,7 @@ func (d *droplet) MkdirAll(_ context.Context, _ string, dirs []string) error {
 	return nil
 }
 func (d *droplet) Existing(_ context.Context, _ string, dirs []string) ([]string, error) {
+	d.asks++
 	var out []string
 	for _, dir := range dirs {
 		if d.dirs[dir] {
@@ -83,12 +85,29 @@ func TestPersistentDashFolderOnHost(t *testing.T) {
 	if files.dirs[path.Join(root, "db_one")] {
 		t.Errorf("db_one was created beside the existing db-one")
 	}
+	asked := files.asks
 	plan, err := o.Plan(context.Background(), []project.Instance{persistentDB()}, orchestrator.PlanOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if plan.Changes() != 0 {
-		t.Errorf("second run changes something:\n%s", plan)
+	if plan.Changes() != 0 || files.asks != asked {
+		t.Errorf("second run changes something or looks into the host's folders again (%d times):\n%s", files.asks-asked, plan)
+	}
+}
+
+// A container dockerops made on db_one before the v0.6+ folder appeared
+// keeps db_one: its spec is unchanged, so it is not recreated.
+func TestPersistentFolderOfExistingContainerKept(t *testing.T) {
+	f := enginetest.New()
+	o := newOrch(f)
+	root := "/var/lib/dockerops/demo"
+	files := &droplet{root: root, dirs: map[string]bool{}}
+	o.Host, o.Files = "web1", files
+	apply(t, o, []project.Instance{persistentDB()}, orchestrator.PlanOptions{})
+	files.dirs[path.Join(root, "db-one")] = true
+	plan := apply(t, o, []project.Instance{persistentDB()}, orchestrator.PlanOptions{})
+	if plan.Changes() != 0 || persistentBind(t, f) != path.Join(root, "db_one") {
+		t.Errorf("persistent folder %s, plan:\n%s\nwant db_one kept, nothing changed", persistentBind(t, f), plan)
 	}
 }
 
@@ -150,29 +169,6 @@ func TestPersistentDashFolderLocal(t *testing.T) {
 		}
 		if !slices.Equal(names, []string{"db-one"}) {
 			t.Errorf("files %v: data dir holds %v, want only db-one", files, names)
-		}
-	}
-}
-
-// A persistent instance pinned to a swarm node mounts the node's v0.6+
-// db-one folder when only that one exists there.
-func TestPersistentDashFolderOnSwarmNode(t *testing.T) {
-	d := newSwarmDemo(t, orchestrator.Placement{})
-	root := "/var/lib/dockerops/demo"
-	for i := range d.o.Swarm.Nodes {
-		d.o.Swarm.Nodes[i].Files = &droplet{root: root, dirs: map[string]bool{path.Join(root, "db-one"): true}}
-	}
-	d.deploy(t, swarmRun(), orchestrator.ServicePlanOptions{})
-	spec, ok := d.sw.Spec("demo-db-one")
-	if !ok {
-		t.Fatal("no service demo-db-one")
-	}
-	if !slices.Contains(spec.Binds, path.Join(root, "db-one")+":"+orchestrator.PersistentMount) {
-		t.Errorf("binds %v: want the node's existing %s/db-one", spec.Binds, root)
-	}
-	for i, n := range d.o.Swarm.Nodes {
-		if n.Files.(*droplet).dirs[path.Join(root, "db_one")] {
-			t.Errorf("node %d: db_one was made beside the existing db-one", i+1)
 		}
 	}
 }

@@ -157,15 +157,6 @@ func (o *Orchestrator) PlanServices(ctx context.Context, instances []project.Ins
 			errs = append(errs, err)
 			continue
 		}
-		if node != nil && in.PersistentDir != nil {
-			// A pinned instance's data is on its node, in either folder.
-			picked, err := node.withDataDirs(ctx, []project.Instance{in}, o.emit)
-			if err != nil {
-				errs = append(errs, err)
-				continue
-			}
-			in = picked[0]
-		}
 		links, deps, err := serviceLinks(in, opts.All, instances, byName)
 		if err != nil {
 			errs = append(errs, err)

@@ -69,6 +69,9 @@ func (o *Orchestrator) containerSpec(in project.Instance, imageID string, linkIP
 	}
 	if in.PersistentDir != nil {
 		spec.Binds = append(spec.Binds, o.PersistentDir(in)+":"+PersistentMount)
+		if in.DashDataDir {
+			spec.Labels[LabelDataDir] = dashDataDirName
+		}
 	}
 	for _, v := range in.Volumes {
 		bind := o.VolumeSource(v) + ":" + v.Target
