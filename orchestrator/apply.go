@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/dockerops/dockerops/project"
 )
 
 // perform does one step and returns the instance's IP where it has one, and
@@ -86,6 +88,14 @@ func (o *Orchestrator) create(ctx context.Context, s *Step, linkIPs map[string]s
 		}
 	}
 	if in.PersistentDir != nil {
+		if s.Existing == nil {
+			// A first container: its data may be in a DockerOps v0.6+ folder.
+			picked, err := o.withDataDirs(ctx, []project.Instance{in})
+			if err != nil {
+				return "", fmt.Errorf("%s: %w", s.Name, err)
+			}
+			in = picked[0]
+		}
 		if err := o.fs().MkdirAll(ctx, in.Image, []string{o.PersistentDir(in)}); err != nil {
 			return "", fmt.Errorf("%s: %w", s.Name, err)
 		}

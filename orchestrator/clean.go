@@ -53,7 +53,8 @@ func (o *Orchestrator) PlanClean(ctx context.Context, targets []Observed, purge 
 	if purge && len(targets) > 0 {
 		var dirs []string
 		for _, ob := range targets {
-			dirs = append(dirs, o.DataDir(ob.Labels[LabelContainer], ob.Labels[LabelInstance]))
+			in := project.Instance{Container: ob.Labels[LabelContainer], Instance: ob.Labels[LabelInstance]}
+			dirs = append(dirs, o.DataDir(in.Container, in.Instance), o.dashDataDir(in))
 		}
 		image := targets[0].ImageID
 		found, err := o.fs().Existing(ctx, image, dirs)

@@ -25,3 +25,24 @@ func joinsDNS(in project.Instance) bool {
 	}
 	return false
 }
+
+// DNSZone is the zone of the original's DNS service: its records were
+// <hostname>.local.zone and <name>.local.zone, and resolv.conf searched it.
+const DNSZone = "local.zone"
+
+// dnsAliases are the network aliases an instance that joins the DNS service
+// gets besides its hostname: its container name, shared by the container's
+// instances, and the same names in the zone (<container>-<instance>,
+// <hostname> when the run conf set another, <container>), so a project that
+// spells out a zone name still resolves it through the engine's DNS. An
+// instance that does not join gets none, and its spec stays as it was.
+func dnsAliases(in project.Instance) []string {
+	if !joinsDNS(in) {
+		return nil
+	}
+	out := []string{in.Container, in.Container + "-" + in.Instance + "." + DNSZone}
+	if in.Hostname != "" && in.Hostname != in.Container+"-"+in.Instance {
+		out = append(out, in.Hostname+"."+DNSZone)
+	}
+	return append(out, in.Container+"."+DNSZone)
+}

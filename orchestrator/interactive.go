@@ -25,6 +25,9 @@ func (o *Orchestrator) RunInteractive(ctx context.Context, in project.Instance, 
 	if err != nil {
 		return 0, err
 	}
+	if machined, err = o.withDataDirs(ctx, machined); err != nil {
+		return 0, err
+	}
 	in = machined[0]
 	links, err := o.resolveLinks(in, []project.Instance{in}, byName)
 	if err != nil {

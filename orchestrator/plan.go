@@ -113,6 +113,7 @@ func (o *Orchestrator) Plan(ctx context.Context, instances []project.Instance, o
 	if instances, err = o.withMachineEnv(ctx, instances); err != nil {
 		return Plan{}, err
 	}
+	instances = dataDirsOf(instances, byName)
 	ordered, err := linkOrder(instances)
 	if err != nil {
 		return Plan{}, err

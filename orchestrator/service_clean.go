@@ -3,6 +3,8 @@ package orchestrator
 import (
 	"context"
 	"fmt"
+
+	"github.com/dockerops/dockerops/project"
 )
 
 // PlanServiceClean plans removing services and, once none of the project is
@@ -39,7 +41,8 @@ func (o *Orchestrator) PlanServiceClean(ctx context.Context, targets []ObservedS
 			}
 			var dirs []string
 			for _, sv := range byNode[host] {
-				dirs = append(dirs, t.DataDir(sv.Labels[LabelContainer], sv.Labels[LabelInstance]))
+				in := project.Instance{Container: sv.Labels[LabelContainer], Instance: sv.Labels[LabelInstance]}
+				dirs = append(dirs, t.DataDir(in.Container, in.Instance), t.dashDataDir(in))
 			}
 			image := byNode[host][0].Image
 			found, err := t.fs().Existing(ctx, image, dirs)

@@ -51,9 +51,7 @@ func (o *Orchestrator) containerSpec(in project.Instance, imageID string, linkIP
 	if in.Hostname != in.Name {
 		spec.Aliases = []string{in.Hostname}
 	}
-	if joinsDNS(in) {
-		spec.Aliases = append(spec.Aliases, in.Container)
-	}
+	spec.Aliases = append(spec.Aliases, dnsAliases(in)...)
 	for _, name := range slices.Sorted(maps.Keys(linkTargets)) {
 		spec.Links = append(spec.Links, linkTargets[name]+":"+strings.ToLower(name))
 	}
@@ -71,6 +69,9 @@ func (o *Orchestrator) containerSpec(in project.Instance, imageID string, linkIP
 	}
 	if in.PersistentDir != nil {
 		spec.Binds = append(spec.Binds, o.PersistentDir(in)+":"+PersistentMount)
+		if in.DashDataDir {
+			spec.Labels[LabelDataDir] = dashDataDirName
+		}
 	}
 	for _, v := range in.Volumes {
 		bind := o.VolumeSource(v) + ":" + v.Target

@@ -44,9 +44,18 @@ type Files interface {
 
 // PersistentDir is where an instance's persistent data lives on the target.
 // A target without Files is the local disk as the project resolved it.
+// An instance whose data is in a DockerOps v0.6+ <container>-<instance>
+// folder (DashDataDir) gets that folder.
 func (t Target) PersistentDir(in project.Instance) string {
+	dash := in.Container + "-" + in.Instance
 	if t.Files == nil && in.PersistentDir != nil {
+		if in.DashDataDir {
+			return filepath.Join(filepath.Dir(*in.PersistentDir), dash)
+		}
 		return *in.PersistentDir
+	}
+	if in.DashDataDir {
+		return t.join(dash)
 	}
 	return t.DataDir(in.Container, in.Instance)
 }

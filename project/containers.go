@@ -38,6 +38,9 @@ type Container struct {
 	// this container's image (dockerops/dockerops-base-ubuntu14.04,
 	// dockerops/<base>), sorted: the build tags the image with them too.
 	Aliases []string
+	// RequiredEnv lists the names of the folder's required_env_vars.json
+	// (DockerOps v0.5+): env vars every instance needs a value for.
+	RequiredEnv []string
 
 	fromLines []int
 	fromDeps  []string // per From: the project container it names, or ""

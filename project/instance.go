@@ -81,4 +81,8 @@ type Instance struct {
 	// MissingEnv lists env_vars declared null in run.conf and found neither in
 	// the process environment nor in host.conf, sorted.
 	MissingEnv []string `json:"-"`
+	// DashDataDir says the instance's persistent data is in a DockerOps
+	// v0.6+ <container>-<instance> folder on its target (the orchestrator
+	// finds it there; dockerops itself never creates one).
+	DashDataDir bool `json:"-"`
 }

@@ -55,6 +55,7 @@ func Load(opts Options) (*Project, error) {
 		prj.getenv = func(string) (string, bool) { return "", false }
 	}
 	prj.Containers = loadContainers(p, opts.BaseContainer, ps)
+	loadRequiredEnv(p, prj.Containers, ps)
 
 	prj.HostConf = map[string]string{}
 	prj.HostConfPath = findConf(p, "host", ps)

@@ -206,11 +206,13 @@ func (p *Project) resolve(e Entry, ov Overrides, ovVolumes []VolumeSpec) Instanc
 func (p *Project) env(e Entry, in Instance) (map[string]string, []string) {
 	env := map[string]string{}
 	missing := map[string]bool{}
+	p.requireEnv(e.Container, env, missing)
 	for _, ev := range e.EnvVars {
 		if v, ok := p.lookup(ev.Key); ok {
 			env[ev.Key] = v
 		} else if ev.Value != nil {
 			env[ev.Key] = *ev.Value
+			delete(missing, ev.Key)
 		} else {
 			missing[ev.Key] = true
 		}

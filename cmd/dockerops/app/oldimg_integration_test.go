@@ -42,8 +42,18 @@ func TestIntegrationOldImagesProject(t *testing.T) {
 		}
 		return strings.TrimSpace(out.String())
 	}
+	dashDir := filepath.Join(p.dir, "data_"+p.name, "seeded-two")
+	if err := os.MkdirAll(dashDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dashDir, "marker"), []byte("kept by v0.6\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	must("build:all")
 	must("run:all")
+	if _, err := os.Stat(filepath.Join(p.dir, "data_"+p.name, "seeded_two")); err == nil {
+		t.Errorf("seeded_two was made beside the existing seeded-two")
+	}
 
 	checks := []struct{ target, cmd, want, why string }{
 		{"app,instance=one", "cat /data/startup.log", "mybase common,early\napp common,early",
@@ -51,9 +61,10 @@ func TestIntegrationOldImagesProject(t *testing.T) {
 		{"app,instance=one", "cat /etc/mybase", "mybase", "app is built FROM the base container outside the project"},
 		{"first", "cat /data/startup.log", "first common,early", "a child's own /entrypoint.sh runs after the common set-up"},
 		{"first", "test -e /var/run/supervisord.pid && echo supervisord", "supervisord", "the replaced /entrypoint.sh hands over to supervisord"},
-		{"seeded", "cat /data/seed.out", "seeded as one", "seed_command is the instance's command"},
-		{"seeded", "test -e /var/run/supervisord.pid || echo none", "none", "seed_command runs instead of supervisord"},
+		{"seeded,instance=one", "cat /data/seed.out", "seeded as one", "seed_command is the instance's command"},
+		{"seeded,instance=one", "test -e /var/run/supervisord.pid || echo none", "none", "seed_command runs instead of supervisord"},
 		{"app,instance=one", "printenv DNS_CONTAINER_IP", must("ip:dockerops-dns"), "the dns link"},
+		{"seeded,instance=two", "cat /persistent/marker", "kept by v0.6", "the v0.6+ seeded-two folder is the persistent one"},
 	}
 	for _, c := range checks {
 		if got := must("shell:" + c.target + ",command=" + c.cmd); got != c.want {
@@ -61,9 +72,10 @@ func TestIntegrationOldImagesProject(t *testing.T) {
 		}
 	}
 
-	// Names resolve as the DNS service made them: <name>-<instance> and <name>.
+	// Names resolve as the DNS service made them: <name>-<instance> and
+	// <name>, bare and in its zone.
 	appIPs := map[string]bool{must("ip:app,instance=one"): true, must("ip:app,instance=two"): true}
-	for _, name := range []string{"app", "app-two"} {
+	for _, name := range []string{"app", "app-two", "app.local.zone", "app-two.local.zone"} {
 		got := strings.Fields(must("shell:first,command=getent hosts " + name))
 		if len(got) == 0 || !appIPs[got[0]] {
 			t.Errorf("from first, %s resolves to %v, want an address of app (%v)", name, got, appIPs)
