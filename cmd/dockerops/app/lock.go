@@ -178,18 +178,11 @@ func (l *locks) release(ctx context.Context) {
 // takeLocks takes the deploy locks of the targets task t with args a is
 // about to change, waiting for each up to lock_wait.
 func (s *session) takeLocks(ctx context.Context, t *Task, a Args) (*locks, error) {
-	l := &locks{s: s}
 	if t.Lock == nil {
-		return l, nil
+		return &locks{s: s}, nil
 	}
-	targets, err := t.Lock(ctx, s, a)
-	for _, tg := range targets {
-		if tg.owned {
-			l.owned = append(l.owned, tg.engine)
-		}
-	}
+	targets, l, err := s.lockTargets(ctx, t, a)
 	if err != nil {
-		l.release(ctx)
 		return nil, err
 	}
 	req, done, err := s.lockRequest(t, a)
@@ -218,6 +211,23 @@ func (s *session) takeLocks(ctx context.Context, t *Task, a Args) (*locks, error
 		}
 	}
 	return l, nil
+}
+
+// lockTargets lists the engines task t with args a locks, and the locks
+// that will hold them, which close the engines dialled for the lock alone.
+func (s *session) lockTargets(ctx context.Context, t *Task, a Args) ([]lockTarget, *locks, error) {
+	l := &locks{s: s}
+	targets, err := t.Lock(ctx, s, a)
+	for _, tg := range targets {
+		if tg.owned {
+			l.owned = append(l.owned, tg.engine)
+		}
+	}
+	if err != nil {
+		l.release(ctx)
+		return nil, nil, err
+	}
+	return targets, l, nil
 }
 
 // lockRequest is what task t with args a asks of each lock. What the locks
@@ -313,17 +323,11 @@ func (s *session) unchanged(ctx context.Context) error {
 	if g == nil || g.held != nil {
 		return nil
 	}
-	targets, err := g.task.Lock(ctx, s, g.args)
-	defer func() {
-		for _, tg := range targets {
-			if tg.owned {
-				closeEngine(tg.engine)
-			}
-		}
-	}()
+	targets, l, err := s.lockTargets(ctx, g.task, g.args)
 	if err != nil {
 		return err
 	}
+	defer l.release(ctx) // holds none: closes the engines dialled for it
 	req, done, err := s.lockRequest(g.task, g.args)
 	if err != nil {
 		return err
