@@ -66,8 +66,19 @@ func TestIntegrationOldImagesProject(t *testing.T) {
 		{"app,instance=one", "printenv DNS_CONTAINER_IP", must("ip:dockerops-dns"), "the dns link"},
 		{"seeded,instance=two", "cat /persistent/marker", "kept by v0.6", "the v0.6+ seeded-two folder is the persistent one"},
 	}
+	// run returns once the containers run; their start-up scripts go on in
+	// the background, so each check gets the time a start-up takes.
+	shell := func(target, cmd string) string {
+		var out, errb bytes.Buffer
+		Run(context.Background(), []string{"shell:" + target + ",command=" + cmd}, Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Getenv: env})
+		return strings.TrimSpace(out.String())
+	}
 	for _, c := range checks {
-		if got := must("shell:" + c.target + ",command=" + c.cmd); got != c.want {
+		got := shell(c.target, c.cmd)
+		for deadline := time.Now().Add(30 * time.Second); got != c.want && time.Now().Before(deadline); got = shell(c.target, c.cmd) {
+			time.Sleep(200 * time.Millisecond)
+		}
+		if got != c.want {
 			t.Errorf("%s: %s = %q, want %q (%s)", c.target, c.cmd, got, c.want, c.why)
 		}
 	}
