@@ -172,13 +172,18 @@ install_binary() {
 	local tmp
 	tmp=$(mktemp -d)
 	say "building dockerops ($(go version | awk '{print $3}'))"
-	(cd "$REPO_DIR" && go build -o "$tmp/dockerops" ./cmd/dockerops) || {
-		rm -rf "$tmp"
-		die "go build ./cmd/dockerops failed"
-	}
-	priv install -D -m 0755 "$tmp/dockerops" "$BIN_DIR/dockerops"
+	# dockerops-graph renders `dockerops graph` as SVG or PNG; it lives next
+	# to dockerops, where dockerops looks for it.
+	local cmd
+	for cmd in dockerops dockerops-graph; do
+		(cd "$REPO_DIR" && go build -o "$tmp/$cmd" "./cmd/$cmd") || {
+			rm -rf "$tmp"
+			die "go build ./cmd/$cmd failed"
+		}
+		priv install -D -m 0755 "$tmp/$cmd" "$BIN_DIR/$cmd"
+		say "installed $BIN_DIR/$cmd"
+	done
 	rm -rf "$tmp"
-	say "installed $BIN_DIR/dockerops"
 }
 
 run_demo() {

@@ -16,14 +16,20 @@ import (
 
 var Default = Build
 
-// Build compiles the dockerops binary into ./bin.
-func Build() error {
-	return sh.RunV("go", "build", "-o", "bin/dockerops", "./cmd/dockerops")
-}
+// Build compiles dockerops and dockerops-graph (graph's SVG and PNG
+// renderer, looked for next to dockerops) into ./bin.
+func Build() error { return buildInto("bin") }
 
-// Install puts dockerops in /usr/local/bin.
-func Install() error {
-	return sh.RunV("go", "build", "-o", "/usr/local/bin/dockerops", "./cmd/dockerops")
+// Install puts dockerops and dockerops-graph in /usr/local/bin.
+func Install() error { return buildInto("/usr/local/bin") }
+
+func buildInto(dir string) error {
+	for _, cmd := range []string{"dockerops", "dockerops-graph"} {
+		if err := sh.RunV("go", "build", "-o", dir+"/"+cmd, "./cmd/"+cmd); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Lint checks formatting (gofmt) and runs go vet.
