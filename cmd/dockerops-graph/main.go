@@ -36,7 +36,11 @@ func run(ctx context.Context, args []string, in io.Reader, out io.Writer) error 
 		return fmt.Errorf("reading the DOT graph: %w", err)
 	}
 	defer g.Close()
-	gv, err := graphviz.New(ctx)
+	newGraphviz := graphviz.New
+	if args[0] == "png" {
+		newGraphviz = newPNGGraphviz
+	}
+	gv, err := newGraphviz(ctx)
 	if err != nil {
 		return err
 	}

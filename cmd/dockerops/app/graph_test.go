@@ -3,6 +3,7 @@ package app
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"encoding/xml"
 	"errors"
 	"flag"
@@ -185,8 +186,21 @@ func TestGraphSVGAndPNG(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%s is not an image: %v", pngPath, err)
 	}
-	if b := img.Bounds(); kind != "png" || b.Dx() < 200 || b.Dy() < 100 {
+	b := img.Bounds()
+	if kind != "png" || b.Dx() < 200 || b.Dy() < 100 {
 		t.Errorf("%s is a %s of %dx%d, want a png of at least 200x100", pngPath, kind, b.Dx(), b.Dy())
+	}
+	// the running instance's box is filled green (#b7e4b0)
+	green := 0
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			if r, g, bl, _ := img.At(x, y).RGBA(); r>>8 == 0xb7 && g>>8 == 0xe4 && bl>>8 == 0xb0 {
+				green++
+			}
+		}
+	}
+	if green < 500 {
+		t.Errorf("%s has %d pixels of the running colour, want a filled box of them", pngPath, green)
 	}
 }
 
@@ -224,4 +238,47 @@ func svgTexts(t *testing.T, r io.Reader) string {
 		t.Fatal("the document has no <svg> element")
 	}
 	return b.String()
+}
+
+// demoGraph is the README's picture of the repository's own project, made by
+// `PROJECT_NAME=myproject dockerops graph,out=cmd/dockerops-graph/demo.svg`.
+const demoGraph = "../../dockerops-graph/demo.svg"
+
+// The README's picture still shows the demo project as it is: every
+// instance apps_containers/ resolves to has its box, every link its label.
+func TestDemoGraphShowsTheDemoProject(t *testing.T) {
+	var out, errb bytes.Buffer
+	env := map[string]string{"PROJECT_DIR": "../../..", "PROJECT_NAME": "myproject"}
+	code := Run(context.Background(), []string{"config:all,format=json"}, Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb,
+		Getenv: func(k string) (string, bool) { v, ok := env[k]; return v, ok }})
+	if code != exitOK {
+		t.Fatalf("config of the repository's project: exit %d\n%s", code, errb.String())
+	}
+	var plan struct {
+		Instances []struct {
+			Name  string `json:"name"`
+			Links []struct {
+				Name string `json:"name"`
+			} `json:"links"`
+		} `json:"instances"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &plan); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(demoGraph)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	texts := svgTexts(t, f)
+	for _, in := range plan.Instances {
+		if !strings.Contains(texts, in.Name+"\n") {
+			t.Errorf("%s does not show instance %s; redraw it with the command in the README", demoGraph, in.Name)
+		}
+		for _, l := range in.Links {
+			if !strings.Contains(texts, l.Name) {
+				t.Errorf("%s does not show %s's link %s; redraw it with the command in the README", demoGraph, in.Name, l.Name)
+			}
+		}
+	}
 }

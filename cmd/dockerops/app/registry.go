@@ -58,13 +58,15 @@ func init() {
 		{Name: "init", Arg: "NAME", Summary: "Create a new project skeleton in the current directory (or in NAME/): a demo container, build.conf, run.conf and .gitignore.", Run: runInit},
 		{Name: "config", Arg: "all|CONTAINER", Summary: "Resolve the project and print the plan of instances, without touching any engine.",
 			Keys: keys([]Key{keyFormat, keyConf, keyInstance, keyGroup}, overrideKeys), Run: runConfig},
-		{Name: "graph", Arg: "all|CONTAINER", Summary: "Draw the resolved project: a node per instance (type, image, published ports, kept folders) coloured by its state on the engine, " +
-			"links as labelled arrows, a box per group and, with host= or hosts=all, per host. svg and png are written to a file (default <project>.svg in the project folder), dot and mermaid printed.",
+		{Name: "graph", Arg: "all|CONTAINER", Summary: "Draw the resolved project, coloured by what runs. " +
+			"A box per instance (name, type, image, published ports, kept folders) coloured by its state on the engine (running, stopped, unhealthy, missing), " +
+			"an arrow per link, a frame per group and, with host= or hosts=all, per host. svg (default: <project>.svg in the project folder) and png are written to a file, dot and mermaid printed.",
 			Keys: keys([]Key{
 				{"format", kindString, "svg (default), png, dot or mermaid (text to paste into Markdown)"},
 				{"out", kindString, "the svg or png file to write (default <project>.<format> in the project folder)"},
-				keyConf, keyInstance, keyGroup, keyHost,
-				{"hosts", kindString, "all: a box per host of hosts.conf, each instance on the host that runs it (or the first that runs its group)"},
+				keyConf, keyInstance, keyGroup,
+				{"host", kindString, "a host of hosts.conf: only the instances it runs, coloured by its engine"},
+				{"hosts", kindString, "all: a frame per host of hosts.conf, each instance on the host that runs it (or the first whose groups have it)"},
 			}, overrideKeys), Run: runGraph},
 		{Name: "migrate", Summary: "Rewrite the run conf (conf=) and its includes to the modern form, keeping each original as <file>.orig; the plan stays the same.",
 			Keys: []Key{keyConf}, Run: runMigrate},
