@@ -282,3 +282,14 @@ func TestDemoGraphShowsTheDemoProject(t *testing.T) {
 		}
 	}
 }
+
+// A running instance whose health check fails is drawn unhealthy.
+func TestGraphShowsUnhealthy(t *testing.T) {
+	f := newFakeEngine(engineState{"one running", map[string]string{"one": "running"}})
+	f.AddContainer(orchestrator.Observed{Name: fakeProjectName + "-db-one", State: "running", Health: "unhealthy",
+		Labels: map[string]string{orchestrator.LabelProject: fakeProjectName, orchestrator.LabelContainer: "db", orchestrator.LabelInstance: "one"}})
+	res := (&fakeRun{engine: f}).run(t, "graph:all,format=mermaid")
+	if res.code != exitOK || !strings.Contains(res.stdout, "class demo_db_one unhealthy") || !strings.Contains(res.stdout, "class demo_web_one running") {
+		t.Errorf("exit %d; want db one unhealthy and web one running:\n%s%s", res.code, res.stdout, res.stderr)
+	}
+}
