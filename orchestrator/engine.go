@@ -81,7 +81,6 @@ type Observed struct {
 	// Inspect alone fills these: the container list does not carry them.
 	StartedAt time.Time // when it last started; zero when it never did
 	Restarts  int       // how often the engine restarted it by its policy
-	ExitCode  int       // of its last run, when it is not running
 	ImageID   string
 	IP        string // on the project network
 	Ports     []PortBinding

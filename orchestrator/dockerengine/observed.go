@@ -48,7 +48,6 @@ func fromInspect(r container.InspectResponse) orchestrator.Observed {
 	if st := r.State; st != nil {
 		o.State = string(st.Status)
 		o.Status = string(st.Status)
-		o.ExitCode = st.ExitCode
 		if t, err := time.Parse(time.RFC3339Nano, st.StartedAt); err == nil && t.Year() > 1 {
 			o.StartedAt = t
 		}

@@ -365,7 +365,9 @@ func (f *Fake) Containers(_ context.Context, project string) ([]orchestrator.Obs
 	var out []orchestrator.Observed
 	for _, c := range f.containers {
 		if p, ok := c.Labels[orchestrator.LabelProject]; ok && (project == "" || p == project) {
-			out = append(out, clone(*c))
+			ob := clone(*c)
+			ob.StartedAt, ob.Restarts = time.Time{}, 0 // as the engine's list: Inspect alone says these
+			out = append(out, ob)
 		}
 	}
 	slices.SortFunc(out, func(a, b orchestrator.Observed) int { return strings.Compare(a.Name, b.Name) })
