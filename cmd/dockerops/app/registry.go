@@ -96,7 +96,7 @@ func init() {
 		{Name: "ip", Arg: "CONTAINER", Summary: "Print the IP address of an instance.", Keys: []Key{keyInstance, keyHost, keyHosts}, Run: runIP},
 		{Name: "getip", Arg: "CONTAINER", Summary: "Same as ip (DockerOps v0.7's name).", Keys: []Key{keyInstance, keyHost, keyHosts}, Run: runIP},
 		{Name: "get_ip", Arg: "CONTAINER", Summary: "Same as ip (DockerOps v0.5.1's name).", Keys: []Key{keyInstance, keyHost, keyHosts}, Run: runIP},
-		{Name: "logs", Arg: "CONTAINER|PATTERN*|all", Summary: "Print the logs of an instance, or of every instance all or a pattern selects, merged in time order. Each line then follows its instance's name, coloured on a terminal unless NO_COLOR is set. With follow=True, Ctrl-C ends it (exit 0).",
+		{Name: "logs", Arg: "CONTAINER|PATTERN|all", Summary: "Print the logs of an instance, or of every instance all or a pattern selects, merged in time order. Each line then follows its instance's name, coloured on a terminal unless NO_COLOR is set. With follow=True, Ctrl-C ends it (exit 0).",
 			Keys: []Key{keyInstance, keyGroup, {"follow", kindBool, "keep printing new lines until Ctrl-C"},
 				{"tail", kindCount, "only the last N lines of each instance"}, {"since", kindString, "only lines newer than this: a duration (10m, 1h30m) or a time (2026-01-02T15:04:05Z)"},
 				{"format", kindString, "text (default) or json: one object per line with instance, host, stream, time and line"},
