@@ -48,7 +48,7 @@ func fromInspect(r container.InspectResponse) orchestrator.Observed {
 	if st := r.State; st != nil {
 		o.State = string(st.Status)
 		o.Status = string(st.Status)
-		if t, err := time.Parse(time.RFC3339Nano, st.StartedAt); err == nil && t.Year() > 1 {
+		if t, err := time.Parse(time.RFC3339Nano, st.StartedAt); err == nil {
 			o.StartedAt = t
 		}
 		if h := st.Health; h != nil {

@@ -106,20 +106,20 @@ func TestLogsRefusesWhatSelectsNothing(t *testing.T) {
 }
 
 // With hosts=all the instances of every host merge, each line naming its
-// host.
+// host; a Swarm task goes by its service's name, as in ps.
 func TestLogsAcrossHosts(t *testing.T) {
 	r, db1, web1 := twoHosts()
 	db1.AddContainer(swarmTask("two", "t2def", "10.0.1.6"))
 	db1.SetLogs("demo-web-two.1.t2def", "2026-12-01T12:00:00.2Z two\n")
 	web1.SetLogs(webTask, "2026-12-01T12:00:00.1Z one\n2026-12-01T12:00:00.3Z one again\n")
 	res := r.run(t, "logs:web,hosts=all")
-	want := "demo-web-one.1.t1abc@web1 | one\ndemo-web-two.1.t2def@db1  | two\ndemo-web-one.1.t1abc@web1 | one again\n"
+	want := "demo-web-one@web1 | one\ndemo-web-two@db1  | two\ndemo-web-one@web1 | one again\n"
 	if res.code != exitOK || res.stdout != want {
 		t.Errorf("exit %d\n%s\nwant\n%s%s", res.code, res.stdout, want, res.stderr)
 	}
 	res = r.run(t, "logs:web,hosts=all,format=json")
 	var l logLine
-	if err := json.Unmarshal([]byte(strings.Split(res.stdout, "\n")[0]), &l); err != nil || l.Host != "web1" || l.Instance != webTask {
+	if err := json.Unmarshal([]byte(strings.Split(res.stdout, "\n")[0]), &l); err != nil || l.Host != "web1" || l.Instance != "demo-web-one" {
 		t.Errorf("first JSON line %+v (%v), want web1's", l, err)
 	}
 }

@@ -139,7 +139,11 @@ func (s *session) mergedLogs(ctx context.Context, list []located, spec orchestra
 	errs := make([]error, len(list))
 	var wg sync.WaitGroup
 	for i, l := range list {
-		label := l.ob.Name
+		name := l.ob.Name
+		if sv := l.ob.Labels[orchestrator.LabelSwarmService]; l.ob.IsSwarmTask() && sv != "" {
+			name = sv // as ps names it: the task's container name changes with every update
+		}
+		label := name
 		if all {
 			label += "@" + l.host
 		}
@@ -151,7 +155,7 @@ func (s *session) mergedLogs(ctx context.Context, list []located, spec orchestra
 			}
 		}
 		splitter := func(stream string) *lineSplitter {
-			return &lineSplitter{template: logLine{Instance: l.ob.Name, Host: l.host, Stream: stream, label: label},
+			return &lineSplitter{template: logLine{Instance: name, Host: l.host, Stream: stream, label: label},
 				send: func(line logLine) { send(mergeEvent{source: i, line: line}) }}
 		}
 		wg.Add(1)
