@@ -83,9 +83,11 @@ func TestLogsSelectsByPatternAndGroup(t *testing.T) {
 // One instance prints as logs always did: the engine's output, no prefix.
 func TestLogsOfOneInstanceUnchanged(t *testing.T) {
 	r := logsFixture()
-	res := r.run(t, "logs:web,instance=one")
-	if res.code != exitOK || res.stdout != "2026-12-01T12:00:00.100Z one a\n2026-12-01T12:00:00.300Z one b\n" {
-		t.Errorf("logs:web,instance=one: exit %d\n%q", res.code, res.stdout)
+	for _, word := range []string{"logs:web,instance=one", "logs:web,one"} { // the second: DockerOps' positional instance
+		res := r.run(t, word)
+		if res.code != exitOK || res.stdout != "2026-12-01T12:00:00.100Z one a\n2026-12-01T12:00:00.300Z one b\n" {
+			t.Errorf("%s: exit %d\n%q", word, res.code, res.stdout)
+		}
 	}
 }
 
