@@ -48,7 +48,10 @@ type Engine interface {
 	// Attach starts a created container with a TTY wired to streams and
 	// returns when it exits (interactive and safemode instances).
 	Attach(ctx context.Context, id string, streams Streams) (exitCode int, err error)
-	Logs(ctx context.Context, id string, follow bool, w io.Writer) error
+	// Logs copies a container's output (stdout to spec.Out, stderr to
+	// spec.Err) until it ends, or with Follow until the container stops or
+	// ctx ends.
+	Logs(ctx context.Context, id string, spec LogsSpec) error
 	// SaveImages and LoadImages move images between engines without a
 	// registry, as `docker save | docker load`.
 	SaveImages(ctx context.Context, refs []string) (io.ReadCloser, error)
@@ -75,6 +78,9 @@ type Observed struct {
 	Status    string // human status, e.g. "Up 3 minutes (healthy)"
 	Health    string // "", starting, healthy, unhealthy
 	HealthLog string // last health check output, when known
+	// Inspect alone fills these: the container list does not carry them.
+	StartedAt time.Time // when it last started; zero when it never did
+	Restarts  int       // how often the engine restarted it by its policy
 	ImageID   string
 	IP        string // on the project network
 	Ports     []PortBinding
@@ -127,6 +133,19 @@ type ContainerSpec struct {
 type Restart struct {
 	Policy     string // "no", "on-failure", "unless-stopped" or "always"; "" = no
 	MaxRetries int    // on-failure: give up after this many in a row; 0 = never
+}
+
+// LogsSpec is which part of a container's output Logs copies, and where.
+type LogsSpec struct {
+	Follow bool
+	Tail   int       // only the last Tail lines; 0 = every line
+	Since  time.Time // only lines written after it; zero = from the start
+	// Timestamps starts each line with the engine's time of it, RFC 3339
+	// with nanoseconds, and a space.
+	Timestamps bool
+	// Out receives stdout (all of the output of a container with a TTY),
+	// Err stderr; nil discards.
+	Out, Err io.Writer
 }
 
 // ExecSpec is a command run inside a running container.

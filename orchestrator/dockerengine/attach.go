@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/pkg/stdcopy"
@@ -73,23 +74,23 @@ func (e *Engine) Attach(ctx context.Context, id string, s orchestrator.Streams) 
 	}
 }
 
-// Logs copies a container's output to w, following it when asked, until
-// the container stops or ctx ends.
-func (e *Engine) Logs(ctx context.Context, id string, follow bool, w io.Writer) error {
+// Logs copies a container's output to spec's writers, following it when
+// asked, until the container stops or ctx ends.
+func (e *Engine) Logs(ctx context.Context, id string, spec orchestrator.LogsSpec) error {
 	info, err := e.cli.ContainerInspect(ctx, id)
 	if err != nil {
 		return e.check(err, "logs of %s", id)
 	}
-	rc, err := e.cli.ContainerLogs(ctx, id, container.LogsOptions{ShowStdout: true, ShowStderr: true, Follow: follow})
+	rc, err := e.cli.ContainerLogs(ctx, id, logsOptions(spec))
 	if err != nil {
 		return e.check(err, "logs of %s", id)
 	}
 	defer rc.Close()
-	w = orDiscard(w)
+	out, errw := orDiscard(spec.Out), orDiscard(spec.Err)
 	if info.Config != nil && info.Config.Tty {
-		_, err = io.Copy(w, rc)
+		_, err = io.Copy(out, rc)
 	} else {
-		_, err = stdcopy.StdCopy(w, w, rc)
+		_, err = stdcopy.StdCopy(out, errw, rc)
 	}
 	if err != nil && ctx.Err() != nil {
 		return ctx.Err()
@@ -98,4 +99,15 @@ func (e *Engine) Logs(ctx context.Context, id string, follow bool, w io.Writer) 
 		return fmt.Errorf("logs of %s: %w", id, err)
 	}
 	return nil
+}
+
+func logsOptions(spec orchestrator.LogsSpec) container.LogsOptions {
+	o := container.LogsOptions{ShowStdout: true, ShowStderr: true, Follow: spec.Follow, Timestamps: spec.Timestamps}
+	if spec.Tail > 0 {
+		o.Tail = strconv.Itoa(spec.Tail)
+	}
+	if !spec.Since.IsZero() {
+		o.Since = fmt.Sprintf("%d.%09d", spec.Since.Unix(), spec.Since.Nanosecond())
+	}
+	return o
 }

@@ -204,7 +204,7 @@ func TestIntegrationContainerLifecycle(t *testing.T) {
 		t.Errorf("hostname in the container = %q, want web-one", out)
 	}
 	var logs bytes.Buffer
-	if err := e.Logs(ctx, web, false, &logs); err != nil || logs.String() != "started\n" {
+	if err := e.Logs(ctx, web, orchestrator.LogsSpec{Out: &logs}); err != nil || logs.String() != "started\n" {
 		t.Errorf("Logs = %q, %v; want \"started\\n\"", logs.String(), err)
 	}
 

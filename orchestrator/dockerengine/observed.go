@@ -4,6 +4,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/network"
@@ -43,9 +44,13 @@ func fromInspect(r container.InspectResponse) orchestrator.Observed {
 	if r.Config != nil {
 		o.Labels = r.Config.Labels
 	}
+	o.Restarts = r.RestartCount
 	if st := r.State; st != nil {
 		o.State = string(st.Status)
 		o.Status = string(st.Status)
+		if t, err := time.Parse(time.RFC3339Nano, st.StartedAt); err == nil {
+			o.StartedAt = t
+		}
 		if h := st.Health; h != nil {
 			o.Health = string(h.Status)
 			o.Status += " (" + o.Health + ")"

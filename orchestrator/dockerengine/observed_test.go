@@ -3,6 +3,7 @@ package dockerengine
 import (
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/network"
@@ -87,8 +88,8 @@ func TestProjectIP(t *testing.T) {
 func TestFromInspect(t *testing.T) {
 	r := container.InspectResponse{
 		ContainerJSONBase: &container.ContainerJSONBase{
-			ID: "abc", Name: "/demo-db-one", Image: "sha256:2",
-			State: &container.State{Status: "running", Health: &container.Health{
+			ID: "abc", Name: "/demo-db-one", Image: "sha256:2", RestartCount: 4,
+			State: &container.State{Status: "running", StartedAt: "2026-12-01T12:00:00.5Z", Health: &container.Health{
 				Status: "unhealthy",
 				Log:    []*container.HealthcheckResult{{Output: "old"}, {Output: "connection refused\n"}},
 			}},
@@ -107,7 +108,8 @@ func TestFromInspect(t *testing.T) {
 		ID: "abc", Name: "demo-db-one", Labels: r.Config.Labels, State: "running",
 		Status: "running (unhealthy)", Health: "unhealthy", HealthLog: "connection refused",
 		ImageID: "sha256:2", IP: "172.20.0.3",
-		Ports: []orchestrator.PortBinding{{Container: 5432, Host: 5432, Protocol: "tcp"}},
+		Ports:     []orchestrator.PortBinding{{Container: 5432, Host: 5432, Protocol: "tcp"}},
+		StartedAt: time.Date(2026, 12, 1, 12, 0, 0, 5e8, time.UTC), Restarts: 4,
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("fromInspect:\n got %+v\nwant %+v", got, want)
@@ -147,5 +149,26 @@ func TestMappedPortsKeepTheBoundAddress(t *testing.T) {
 	want := []orchestrator.PortBinding{{Container: 53, Host: 53, Protocol: "udp"}, {Container: 80, Host: 8080, Protocol: "tcp", HostIP: "127.0.0.1"}}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("ports %v, want %v", got, want)
+	}
+}
+
+// A created container's StartedAt is the zero time the engine writes as
+// 0001-01-01T00:00:00Z: it never started.
+func TestFromInspectNeverStarted(t *testing.T) {
+	r := container.InspectResponse{ContainerJSONBase: &container.ContainerJSONBase{
+		State: &container.State{Status: "created", StartedAt: "0001-01-01T00:00:00Z"}}}
+	if got := fromInspect(r); !got.StartedAt.IsZero() {
+		t.Errorf("StartedAt = %v, want zero", got.StartedAt)
+	}
+}
+
+func TestLogsOptions(t *testing.T) {
+	got := logsOptions(orchestrator.LogsSpec{Follow: true, Tail: 20, Since: time.Unix(1700000000, 5), Timestamps: true})
+	want := container.LogsOptions{ShowStdout: true, ShowStderr: true, Follow: true, Tail: "20", Since: "1700000000.000000005", Timestamps: true}
+	if got != want {
+		t.Errorf("logsOptions = %+v, want %+v", got, want)
+	}
+	if got := logsOptions(orchestrator.LogsSpec{}); got.Tail != "" || got.Since != "" || got.Timestamps {
+		t.Errorf("logsOptions of the zero spec = %+v, want every line without timestamps", got)
 	}
 }

@@ -365,7 +365,9 @@ func (f *Fake) Containers(_ context.Context, project string) ([]orchestrator.Obs
 	var out []orchestrator.Observed
 	for _, c := range f.containers {
 		if p, ok := c.Labels[orchestrator.LabelProject]; ok && (project == "" || p == project) {
-			out = append(out, clone(*c))
+			ob := clone(*c)
+			ob.StartedAt, ob.Restarts = time.Time{}, 0 // as the engine's list: Inspect alone says these
+			out = append(out, ob)
 		}
 	}
 	slices.SortFunc(out, func(a, b orchestrator.Observed) int { return strings.Compare(a.Name, b.Name) })
@@ -585,9 +587,10 @@ func (f *Fake) Attach(_ context.Context, id string, streams orchestrator.Streams
 	return r.Code, werr
 }
 
-// Logs writes what SetLogs scripted; follow returns at once, as if the
-// container stopped.
-func (f *Fake) Logs(_ context.Context, id string, _ bool, w io.Writer) error {
+// Logs writes what SetLogs scripted to spec.Out, as it is (script the
+// timestamps too for a caller that asks for them); follow returns at once,
+// as if the container stopped.
+func (f *Fake) Logs(_ context.Context, id string, spec orchestrator.LogsSpec) error {
 	f.mu.Lock()
 	err := f.begin("logs", id)
 	_, ok := f.containers[id]
@@ -599,7 +602,10 @@ func (f *Fake) Logs(_ context.Context, id string, _ bool, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	_, err = io.WriteString(w, text)
+	if spec.Out == nil {
+		return nil
+	}
+	_, err = io.WriteString(spec.Out, text)
 	return err
 }
 

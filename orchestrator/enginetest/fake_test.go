@@ -93,10 +93,10 @@ func TestFailAndScripts(t *testing.T) {
 	}
 	f.SetLogs("a", "line\n")
 	out.Reset()
-	if err := f.Logs(ctx, "a", true, &out); err != nil || out.String() != "line\n" {
+	if err := f.Logs(ctx, "a", orchestrator.LogsSpec{Follow: true, Out: &out}); err != nil || out.String() != "line\n" {
 		t.Errorf("logs: %v %q", err, out.String())
 	}
-	if err := f.Logs(ctx, "nosuch", false, &out); err == nil {
+	if err := f.Logs(ctx, "nosuch", orchestrator.LogsSpec{Out: &out}); err == nil {
 		t.Error("logs of a missing container succeeded")
 	}
 }

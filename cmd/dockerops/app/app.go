@@ -68,6 +68,9 @@ func Run(ctx context.Context, args []string, env Env) int {
 		if err == nil {
 			err = s.runLocked(ctx, c.task, c.args)
 		}
+		if errors.Is(err, errEndedByUser) {
+			return exitOK
+		}
 		if err != nil {
 			return report(ctx, env.Stderr, err)
 		}

@@ -203,6 +203,20 @@ func TestIntegrationCloudWholeFlow(t *testing.T) {
 		t.Errorf("ps,host=db1: %+v, want %s running", ps, back)
 	}
 
+	// logs:all,hosts=all reads both droplets' engines, each line naming its
+	// instance and host.
+	logHosts := map[string]string{}
+	for _, line := range strings.Split(strings.TrimSpace(c.must("logs:all,hosts=all,format=json")), "\n") {
+		var l logLine
+		if err := json.Unmarshal([]byte(line), &l); err != nil {
+			t.Fatalf("logs:all,hosts=all line %q: %v", line, err)
+		}
+		logHosts[l.Instance] = l.Host
+	}
+	if len(logHosts) != 2 || logHosts[front] != "web1" || logHosts[back] != "db1" {
+		t.Errorf("logs:all,hosts=all shows instance -> host %v, want %s on web1 and %s on db1", logHosts, front, back)
+	}
+
 	// Across hosts: front's link to back is db1's private address, where
 	// back's published port answers.
 	if got := strings.TrimSpace(c.must("shell:app,host=web1,command=printenv BACK_CONTAINER_IP")); got != db1.IP {

@@ -116,7 +116,7 @@ func TestHostsAllErrors(t *testing.T) {
 		want       []string
 	}{
 		{"none", "ip:nosuch,hosts=all", nil, exitFailure, []string{"no host runs nosuch", "db1, web1"}},
-		{"several", "logs:web,hosts=all", func(db1, _ *enginetest.Fake) {
+		{"several", "status:web,hosts=all", func(db1, _ *enginetest.Fake) {
 			db1.AddContainer(swarmTask("two", "t2def", "10.0.1.6"))
 		}, exitFailure, []string{"matches 2", "demo-web-two.1.t2def on db1", webTask + " on web1", "instance=NAME"}},
 		{"replicas of one instance", "shell:web,instance=one,hosts=all", func(db1, _ *enginetest.Fake) {

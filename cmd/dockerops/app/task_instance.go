@@ -22,18 +22,6 @@ func runIP(ctx context.Context, s *session, a Args) error {
 	return nil
 }
 
-func runLogs(ctx context.Context, s *session, a Args) error {
-	a, ob, err := s.oneInstance(ctx, a, "logs")
-	if err != nil {
-		return err
-	}
-	e, err := s.engineFor(ctx, a)
-	if err != nil {
-		return err
-	}
-	return e.Logs(ctx, ob.ID, a.flag("follow"), s.env.Stdout)
-}
-
 func runShell(ctx context.Context, s *session, a Args) error {
 	a, ob, err := s.runningInstance(ctx, a, "shell")
 	if err != nil {

@@ -8,7 +8,7 @@ import (
 	"path"
 	"sort"
 	"strings"
-	"text/tabwriter"
+	"time"
 
 	"github.com/dockerops/dockerops/orchestrator"
 	"github.com/dockerops/dockerops/orchestrator/swarm"
@@ -24,10 +24,14 @@ type psEntry struct {
 	Status       string         `json:"status"` // the engine's state, a Swarm task's state when it has no container
 	IP           string         `json:"ip"`     // a Swarm task's: its overlay address
 	Ports        []project.Port `json:"ports"`
-	Host         string         `json:"host,omitempty"`    // hosts.conf host (a Swarm task's node), "" = the local engine
-	Task         string         `json:"task,omitempty"`    // Swarm task ID
-	Message      string         `json:"message,omitempty"` // why a Swarm service's task runs nowhere
-	status       string         // the table's STATUS: the engine's human status
+	Host         string         `json:"host,omitempty"`       // hosts.conf host (a Swarm task's node), "" = the local engine
+	Task         string         `json:"task,omitempty"`       // Swarm task ID
+	Message      string         `json:"message,omitempty"`    // why a Swarm service's task runs nowhere
+	Health       string         `json:"health,omitempty"`     // starting, healthy or unhealthy; "" = no HEALTHCHECK
+	HealthLog    string         `json:"health_log,omitempty"` // the last health check's output
+	StartedAt    time.Time      `json:"started_at,omitzero"`  // when it last started
+	Restarts     int            `json:"restarts"`             // how often its restart policy restarted it
+	status       string         // the table's STATUS
 }
 
 func runPs(ctx context.Context, s *session, a Args) error {
@@ -43,36 +47,12 @@ func runPs(ctx context.Context, s *session, a Args) error {
 	if err != nil {
 		return err
 	}
-	hosts := []string{a.strOr("host", "")}
-	if all {
-		if hosts, err = s.hostNames(); err != nil {
-			return err
-		}
+	if a.flag("watch") {
+		return s.watchPs(ctx, a, all)
 	}
-	name := ""
-	if a.Arg != "all" {
-		if name, err = s.projectForEngine(); err != nil {
-			return err
-		}
-	}
-	found, err := s.observeHosts(ctx, hosts, name)
+	entries, multi, err := s.psEntries(ctx, a, all)
 	if err != nil {
 		return err
-	}
-	var entries []psEntry
-	for _, hc := range found {
-		for _, ob := range hc.observed {
-			entries = append(entries, containerEntry(hc.host, ob))
-		}
-	}
-	if all {
-		if entries, err = s.withServicesRunningNowhere(ctx, name, entries); err != nil {
-			return err
-		}
-	}
-	entries = onlyRunning(entries, a)
-	if entries == nil {
-		entries = []psEntry{}
 	}
 	if format == "json" {
 		out, err := json.MarshalIndent(entries, "", "  ")
@@ -82,19 +62,48 @@ func runPs(ctx context.Context, s *session, a Args) error {
 		_, err = fmt.Fprintf(s.env.Stdout, "%s\n", out)
 		return err
 	}
-	tw := tabwriter.NewWriter(s.env.Stdout, 0, 4, 2, ' ', 0)
-	multi := all || len(hosts) > 1
-	if multi {
-		fmt.Fprint(tw, "HOST\t")
-	}
-	fmt.Fprintln(tw, "NAME\tTYPE\tSTATUS\tIP\tPORTS")
-	for _, e := range entries {
-		if multi {
-			fmt.Fprintf(tw, "%s\t", dash(e.Host))
+	return writePsTable(s.env.Stdout, entries, multi, time.Now())
+}
+
+// psEntries are the lines of ps: the instances on host= or, with hosts=all,
+// on every host (and the Swarm services running nowhere), inspected for
+// their health, start time and restarts; multi says they come from several
+// hosts.
+func (s *session) psEntries(ctx context.Context, a Args, all bool) ([]psEntry, bool, error) {
+	var err error
+	hosts := []string{a.strOr("host", "")}
+	if all {
+		if hosts, err = s.hostNames(); err != nil {
+			return nil, false, err
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", e.Name, dash(e.InstanceType), e.status, dash(e.IP), dash(portList(e.Ports)))
 	}
-	return tw.Flush()
+	name := ""
+	if a.Arg != "all" {
+		if name, err = s.projectForEngine(); err != nil {
+			return nil, false, err
+		}
+	}
+	found, err := s.observeHosts(ctx, hosts, name)
+	if err != nil {
+		return nil, false, err
+	}
+	s.inspectAll(ctx, found)
+	var entries []psEntry
+	for _, hc := range found {
+		for _, ob := range hc.observed {
+			entries = append(entries, containerEntry(hc.host, ob))
+		}
+	}
+	if all {
+		if entries, err = s.withServicesRunningNowhere(ctx, name, entries); err != nil {
+			return nil, false, err
+		}
+	}
+	entries = onlyRunning(entries, a)
+	if entries == nil {
+		entries = []psEntry{}
+	}
+	return entries, all || len(hosts) > 1, nil
 }
 
 // containerEntry is the ps line of a container host's engine has.
@@ -105,15 +114,18 @@ func containerEntry(host string, ob orchestrator.Observed) psEntry {
 	}
 	e := psEntry{Name: ob.Name, Container: ob.Labels[orchestrator.LabelContainer],
 		Instance: ob.Labels[orchestrator.LabelInstance], InstanceType: ob.Labels[orchestrator.LabelInstanceType],
-		Status: ob.State, IP: ob.IP, Ports: ports, Host: host, status: ob.Status}
+		Status: ob.State, IP: ob.IP, Ports: ports, Host: host, status: ob.Status,
+		Health: ob.Health, HealthLog: ob.HealthLog, StartedAt: ob.StartedAt, Restarts: ob.Restarts}
+	// A running one's human status ("Up 3 minutes (healthy)") repeats the
+	// UPTIME and HEALTH columns; a stopped one's says how it ended, and when.
+	if ob.State == "running" || e.status == "" {
+		e.status = ob.State
+	}
 	if ob.IsSwarmTask() {
 		e.Task = ob.Labels[orchestrator.LabelSwarmTask]
 		if sv := ob.Labels[orchestrator.LabelSwarmService]; sv != "" {
 			e.Name = sv
 		}
-	}
-	if e.status == "" {
-		e.status = ob.State
 	}
 	if e.Task != "" {
 		e.status += " (swarm task " + shortID(e.Task) + ")"

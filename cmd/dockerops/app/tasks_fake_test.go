@@ -21,7 +21,7 @@ func keyValue(t *testing.T, k Key) string {
 	v, ok := map[string]string{
 		"conf": "run.conf", "instance": "one", "group": "front", "host": "web1", "hosts": "all",
 		"format": "json", "out": "picture.svg", "command": "true", "name": "snap", "instance_type": "published",
-		"hostname": "h", "seed_command": "true", "first_start_command": "true", "volumes": "/srv:/srv", "progress": "json", "restart": "on-failure:2",
+		"hostname": "h", "seed_command": "true", "first_start_command": "true", "volumes": "/srv:/srv", "progress": "json", "restart": "on-failure:2", "since": "10m",
 	}[k.Name]
 	if !ok {
 		t.Fatalf("no test value for string key %q: add one", k.Name)
