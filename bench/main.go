@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -84,7 +85,20 @@ func runRemote(ctx context.Context, work, bin, compose string, runs, n int) (err
 		return fmt.Errorf("start the remote host: %w", err)
 	}
 	defer func() { err = errors.Join(err, h.droplet.Remove(context.Background())) }()
-	fmt.Printf("Remote host: a Docker-in-Docker container of the local engine (%s) reached over SSH; sshd MaxStartups %s.\n\n", h.engine(ctx), maxStartups)
+	if err := b.onRemote(h); err != nil {
+		return err
+	}
+	// Compose opens an SSH connection per engine connection: with sshd's
+	// default MaxStartups (10:30:100) some are refused. Once, to say so;
+	// the rounds run with it raised.
+	probe := b.composeDefaultSSHD(ctx)
+	if err := h.raiseMaxStartups(ctx); err != nil {
+		return err
+	}
+	b.clean(",host=" + hostName)
+	fmt.Printf("Remote host: a Docker-in-Docker container of the local engine (%s) reached over SSH. "+
+		"With sshd's default MaxStartups, one Compose `up -d` of the %d services: %s. The rounds run with MaxStartups %s.\n\n",
+		h.engine(ctx), n, probe, maxStartups)
 	res, err := b.measureRemote(ctx, h, runs)
 	b.clean(",host=" + hostName)
 	if err != nil {
@@ -114,20 +128,28 @@ func runRemote(ctx context.Context, work, bin, compose string, runs, n int) (err
 // A command that takes longer than hangAfter is killed and reported as hung
 // (Compose has deadlocked starting many services).
 func timed(ctx context.Context, dir string, env []string, name string, args ...string) (time.Duration, error) {
+	d, _, err := timedOutput(ctx, dir, env, name, args...)
+	return d, err
+}
+
+// timedOutput is timed, with the command's stderr.
+func timedOutput(ctx context.Context, dir string, env []string, name string, args ...string) (time.Duration, []byte, error) {
 	cctx, cancel := context.WithTimeout(ctx, hangAfter)
 	defer cancel()
 	cmd := exec.CommandContext(cctx, name, args...)
 	cmd.Dir, cmd.Env = dir, append(os.Environ(), env...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	start := time.Now()
-	out, err := cmd.CombinedOutput()
+	err := cmd.Run()
 	d := time.Since(start)
 	if cctx.Err() == context.DeadlineExceeded && ctx.Err() == nil {
-		return d, fmt.Errorf("%s %s: %w after %s", name, strings.Join(args, " "), errHung, hangAfter)
+		return d, nil, fmt.Errorf("%s %s: %w after %s", name, strings.Join(args, " "), errHung, hangAfter)
 	}
 	if err != nil {
-		return d, fmt.Errorf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
+		return d, nil, fmt.Errorf("%s %s: %v\n%s%s", name, strings.Join(args, " "), err, stdout.Bytes(), stderr.Bytes())
 	}
-	return d, nil
+	return d, stderr.Bytes(), nil
 }
 
 const hangAfter = 5 * time.Minute

@@ -18,9 +18,15 @@ var lifecycle = []phase{
 // measureLocal runs dockerops and Compose on the local engine in
 // interleaved rounds: cold start, no-op, teardown.
 func (b *bench) measureLocal(ctx context.Context, runs int) (*results, error) {
-	timedStep := func(f func() (time.Duration, error)) func() (sample, error) {
-		return func() (sample, error) { d, err := f(); return timeOnly(d), err }
+	// Each tool's steps count the container events of its own project (by
+	// label; dockerops's deploy lock container too), so other work on the
+	// engine does not count.
+	counted := func(labels ...string) func(func() (time.Duration, error)) func() (sample, error) {
+		return func(f func() (time.Duration, error)) func() (sample, error) {
+			return func() (sample, error) { return eventsDuring(ctx, labels, f) }
+		}
 	}
+	timedStep := counted("dockerops.project="+b.name, "dockerops.lock="+b.name)
 	dockerops := side{tool: "dockerops", reset: func() { _, _ = b.dockerops(ctx, "clean:all,force=True,timeout=1") }, steps: []func() (sample, error){
 		timedStep(func() (time.Duration, error) {
 			return b.checked(localRunning("dockerops.project="+b.name), func() (time.Duration, error) { return b.dockerops(ctx, "run:all") })
@@ -28,6 +34,7 @@ func (b *bench) measureLocal(ctx context.Context, runs int) (*results, error) {
 		timedStep(func() (time.Duration, error) { return b.dockerops(ctx, "run:all") }),
 		timedStep(func() (time.Duration, error) { return b.dockerops(ctx, "clean:all,force=True") }),
 	}}
+	timedStep = counted("com.docker.compose.project=" + b.name + "c")
 	compose := side{tool: "compose", reset: func() { _, _ = b.composeCmd(ctx, "down", "-t", "1") }, steps: []func() (sample, error){
 		timedStep(func() (time.Duration, error) {
 			return b.checked(localRunning("com.docker.compose.project="+b.name+"c"), func() (time.Duration, error) { return b.composeCmd(ctx, "up", "-d") })
@@ -36,6 +43,32 @@ func (b *bench) measureLocal(ctx context.Context, runs int) (*results, error) {
 		timedStep(func() (time.Duration, error) { return b.composeCmd(ctx, "down") }),
 	}}
 	return interleave(fmt.Sprintf("local N=%d", b.n), runs, lifecycle, [2]side{dockerops, compose})
+}
+
+// eventsDuring times f and counts the local engine's container events
+// (create, start, kill, destroy, ...: a change each) of containers that carry
+// one of labels meanwhile.
+func eventsDuring(ctx context.Context, labels []string, f func() (time.Duration, error)) (sample, error) {
+	since := time.Now()
+	d, err := f()
+	if err != nil {
+		return sample{}, err
+	}
+	until := time.Now()
+	stamp := func(t time.Time) string { return fmt.Sprintf("%d.%09d", t.Unix(), t.Nanosecond()) }
+	s := timeOnly(d)
+	s.events = 0
+	for _, l := range labels { // one query each: label filters must all match
+		out, err := exec.CommandContext(ctx, "docker", "events", "--since", stamp(since), "--until", stamp(until),
+			"--filter", "type=container", "--filter", "label="+l, "--format", "{{.Action}}").Output()
+		if err != nil {
+			return sample{}, fmt.Errorf("docker events: %v", err)
+		}
+		if lines := strings.TrimSpace(string(out)); lines != "" {
+			s.events += int64(strings.Count(lines, "\n") + 1)
+		}
+	}
+	return s, nil
 }
 
 // localRunning counts the running containers of the local engine that carry

@@ -45,10 +45,6 @@ func startRemote(ctx context.Context, work string, key string, images ...string)
 		return nil, err
 	}
 	h := &remote{droplet: d, sshDir: filepath.Join(work, "ssh")}
-	script := fmt.Sprintf("echo 'MaxStartups %s' > /etc/ssh/sshd_config.d/bench.conf && kill -HUP 1", maxStartups)
-	if _, err := d.Exec(ctx, nil, "sh", "-c", script); err != nil {
-		return nil, h.remove(err)
-	}
 	realSSH, err := exec.LookPath("ssh")
 	if err != nil {
 		return nil, h.remove(fmt.Errorf("the remote case needs the OpenSSH client (Compose's ssh:// runs it): %w", err))
@@ -66,17 +62,34 @@ func startRemote(ctx context.Context, work string, key string, images ...string)
 	if err := os.Chmod(filepath.Join(h.sshDir, "bin", "ssh"), 0o755); err != nil {
 		return nil, h.remove(err)
 	}
-	// sshd's HUP restart and a first login, outside any measurement.
+	if err := h.login(ctx); err != nil {
+		return nil, h.remove(err)
+	}
+	return h, nil
+}
+
+// login waits until the system ssh logs in to the host.
+func (h *remote) login(ctx context.Context) error {
 	for i := 0; ; i++ {
-		err := exec.CommandContext(ctx, "ssh", "-F", filepath.Join(h.sshDir, "config"), "root@"+d.IP, "true").Run()
+		err := exec.CommandContext(ctx, "ssh", "-F", filepath.Join(h.sshDir, "config"), "root@"+h.droplet.IP, "true").Run()
 		if err == nil {
-			return h, nil
+			return nil
 		}
 		if i == 50 {
-			return nil, h.remove(fmt.Errorf("ssh root@%s: %v", d.IP, err))
+			return fmt.Errorf("ssh root@%s: %v", h.droplet.IP, err)
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
+}
+
+// raiseMaxStartups sets the host's sshd MaxStartups to maxStartups and
+// waits until sshd, restarted, lets the bench in again.
+func (h *remote) raiseMaxStartups(ctx context.Context) error {
+	script := fmt.Sprintf("echo 'MaxStartups %s' > /etc/ssh/sshd_config.d/bench.conf && kill -HUP 1", maxStartups)
+	if _, err := h.droplet.Exec(ctx, nil, "sh", "-c", script); err != nil {
+		return err
+	}
+	return h.login(ctx)
 }
 
 func (h *remote) remove(err error) error {
@@ -116,7 +129,7 @@ func (h *remote) counted(ctx context.Context, f func() (time.Duration, error)) (
 		return sample{}, err
 	}
 	rx1, c1, err := h.counters(ctx)
-	return sample{d: d, bytes: rx1 - rx0, conns: c1 - c0}, err
+	return sample{d: d, bytes: rx1 - rx0, conns: c1 - c0, events: -1}, err
 }
 
 // counters reads the host's received bytes and how many SSH logins its
@@ -153,16 +166,35 @@ func (h *remote) engine(ctx context.Context) string {
 	return strings.TrimSpace(out)
 }
 
-// measureRemote runs the bench project's lifecycle on the host: dockerops
-// with host= against Compose with DOCKER_HOST=ssh://.
-func (b *bench) measureRemote(ctx context.Context, h *remote, runs int) (*results, error) {
+// onRemote points the project, and its compose file, at the host: dockerops
+// with host=, Compose with DOCKER_HOST=ssh://.
+func (b *bench) onRemote(h *remote) error {
 	b.composeEnv = append(h.env(), "DOCKER_HOST=ssh://root@"+h.droplet.IP)
 	if err := b.writeCompose("docker-compose.yml", "/var/lib/dockerops-bench/"+b.name); err != nil {
-		return nil, err
+		return err
 	}
-	if err := h.pointAt(b.dir); err != nil {
-		return nil, err
+	return h.pointAt(b.dir)
+}
+
+// composeDefaultSSHD is how one `up -d` on the host ends while its sshd has
+// the default MaxStartups: "ok", or the end of Compose's error.
+func (b *bench) composeDefaultSSHD(ctx context.Context) string {
+	_, err := b.composeCmd(ctx, "up", "-d")
+	if err == nil {
+		return "ok"
 	}
+	// The end of the message is what ssh said: the line sshd dropped.
+	msg := strings.TrimSpace(err.Error())
+	if i := strings.LastIndex(msg, "stderr="); i >= 0 {
+		msg = msg[i+len("stderr="):]
+	}
+	lines := strings.Split(msg, "\n")
+	return "failed (" + strings.TrimSpace(lines[len(lines)-1]) + ")"
+}
+
+// measureRemote runs the bench project's lifecycle on the host (see
+// onRemote).
+func (b *bench) measureRemote(ctx context.Context, h *remote, runs int) (*results, error) {
 	on := ",host=" + hostName
 	step := func(f func() (time.Duration, error)) func() (sample, error) {
 		return func() (sample, error) { return h.counted(ctx, f) }

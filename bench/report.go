@@ -72,6 +72,7 @@ func (r *results) print(w io.Writer, title string) {
 	la, lb := r.labels[0], r.labels[1]
 	bytes := r.counted(func(s sample) int64 { return s.bytes })
 	conns := r.counted(func(s sample) int64 { return s.conns })
+	events := r.counted(func(s sample) int64 { return s.events })
 	fmt.Fprintf(w, "%s, %d interleaved rounds (medians; ratio = median of the per-round %s/%s ratios, range in brackets)\n\n", title, r.runs, la, lb)
 	head := []string{"measurement", la, lb, "time ratio"}
 	if bytes {
@@ -79,6 +80,9 @@ func (r *results) print(w io.Writer, title string) {
 	}
 	if conns {
 		head = append(head, la+" SSH connections", lb+" SSH connections")
+	}
+	if events {
+		head = append(head, la+" container events", lb+" container events")
 	}
 	fmt.Fprintf(w, "| %s |\n|---|%s\n", strings.Join(head, " | "), strings.Repeat("---:|", len(head)-1))
 	for _, p := range r.phases {
@@ -91,6 +95,10 @@ func (r *results) print(w io.Writer, title string) {
 		}
 		if conns {
 			of := func(s sample) int64 { return s.conns }
+			row = append(row, fmt.Sprintf("%.0f", median(r.counts(a, p.key, of))), fmt.Sprintf("%.0f", median(r.counts(b, p.key, of))))
+		}
+		if events {
+			of := func(s sample) int64 { return s.events }
 			row = append(row, fmt.Sprintf("%.0f", median(r.counts(a, p.key, of))), fmt.Sprintf("%.0f", median(r.counts(b, p.key, of))))
 		}
 		fmt.Fprintf(w, "| %s |\n", strings.Join(row, " | "))

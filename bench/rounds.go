@@ -14,14 +14,14 @@ import (
 var settle = 2 * time.Second
 
 // sample is one measurement: how long a command took and, where the bench
-// counts them, the bytes the host received and the SSH connections it
-// accepted meanwhile (-1: not counted).
+// counts them, the bytes the host received, the SSH connections it accepted
+// and the engine events of the tool's project meanwhile (-1: not counted).
 type sample struct {
-	d            time.Duration
-	bytes, conns int64
+	d                    time.Duration
+	bytes, conns, events int64
 }
 
-func timeOnly(d time.Duration) sample { return sample{d: d, bytes: -1, conns: -1} }
+func timeOnly(d time.Duration) sample { return sample{d: d, bytes: -1, conns: -1, events: -1} }
 
 // phase is one measurement of a round, the same for both tools.
 type phase struct {
