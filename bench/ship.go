@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -152,7 +153,7 @@ func shipStep(events []byte) (time.Duration, bool) {
 			Elapsed        float64 `json:"elapsed_s"`
 		}
 		if json.Unmarshal(line, &e) == nil && e.Action == "ship" && e.Status == "done" {
-			return time.Duration(e.Elapsed * float64(time.Second)), true
+			return time.Duration(math.Round(e.Elapsed*1000)) * time.Millisecond, true
 		}
 	}
 	return 0, false
