@@ -31,11 +31,11 @@ type remote struct {
 	sshDir  string // the ssh wrapper (bin/ssh), its config and known_hosts
 }
 
-// startRemote starts the host, authorizing the key of the projects given
-// (which must share one key), with their images preloaded, and makes the
-// system ssh reach it with that key.
-func startRemote(ctx context.Context, work string, key string, images ...string) (*remote, error) {
-	pub, err := os.ReadFile(filepath.Join(key, "id_ed25519.pub"))
+// startRemote starts the host with images preloaded, authorizing the key
+// pair in keyDir (a project's), and makes the system ssh reach it with that
+// key.
+func startRemote(ctx context.Context, work, keyDir string, images ...string) (*remote, error) {
+	pub, err := os.ReadFile(filepath.Join(keyDir, "id_ed25519.pub"))
 	if err != nil {
 		return nil, err
 	}
@@ -50,7 +50,7 @@ func startRemote(ctx context.Context, work string, key string, images ...string)
 		return nil, h.remove(fmt.Errorf("the remote case needs the OpenSSH client (Compose's ssh:// runs it): %w", err))
 	}
 	config := fmt.Sprintf("Host %s\n  User root\n  IdentityFile %s\n  IdentitiesOnly yes\n  StrictHostKeyChecking accept-new\n  UserKnownHostsFile %s\n  LogLevel ERROR\n",
-		d.IP, filepath.Join(key, "id_ed25519"), filepath.Join(h.sshDir, "known_hosts"))
+		d.IP, filepath.Join(keyDir, "id_ed25519"), filepath.Join(h.sshDir, "known_hosts"))
 	// Compose runs `ssh`, from PATH, with no way to pass it a key: a wrapper
 	// first in PATH hands the system ssh this config.
 	if err := writeFiles(h.sshDir, map[string]string{
