@@ -7,7 +7,6 @@ package main
 import (
 	"fmt"
 	"os"
-	"os/exec"
 	"strings"
 
 	"github.com/magefile/mage/mg"
@@ -57,26 +56,6 @@ func Test() error {
 	return sh.RunWithV(env, "go", "test", "-count=1", "-timeout", "30m", "./...")
 }
 
-// compose installs Debian's docker-compose when no Compose is there, so the
-// benchmark runs from a fresh checkout.
-func compose() error {
-	if exec.Command("docker", "compose", "version").Run() == nil {
-		return nil
-	}
-	if _, err := exec.LookPath("docker-compose"); err == nil {
-		return nil
-	}
-	fmt.Println("mage: installing Debian's docker-compose for the comparison")
-	env := map[string]string{"DEBIAN_FRONTEND": "noninteractive"}
-	if sh.RunWithV(env, "apt-get", "install", "-y", "-q", "docker-compose") == nil {
-		return nil
-	}
-	if err := sh.RunV("apt-get", "update", "-q"); err != nil {
-		return err
-	}
-	return sh.RunWithV(env, "apt-get", "install", "-y", "-q", "docker-compose")
-}
-
 // Fuzz runs every fuzz test for FUZZTIME (default 60s) each.
 func Fuzz() error {
 	fuzztime := os.Getenv("FUZZTIME")
@@ -106,19 +85,22 @@ func Fuzz() error {
 	return nil
 }
 
-// Bench compares dockerops with Docker Compose and a `docker run` loop on the
-// real engine (N=20 and N=100, median of 5; see BENCHMARKS.md), then runs the
-// Go micro-benchmarks. BENCH_N and BENCH_RUNS override the sizes and runs.
+// Bench compares dockerops with Docker Compose v5 (built once from
+// bench/compose and cached; DOCKEROPS_BENCH_COMPOSE names another binary) in
+// interleaved rounds: the local engine at N=20 and N=100, a Docker-in-Docker
+// host over SSH at N=20, and shipping a 200 MB image to that host (see
+// BENCHMARKS.md); then it runs the Go micro-benchmarks. BENCH_N (local
+// sizes), BENCH_RUNS (rounds, default 5) and BENCH_REMOTE_N (0 skips the
+// remote and shipping cases) override the defaults.
 func Bench() error {
-	mg.SerialDeps(Engine, compose)
-	n, runs := os.Getenv("BENCH_N"), os.Getenv("BENCH_RUNS")
-	if n == "" {
-		n = "20,100"
+	mg.SerialDeps(Engine)
+	args := []string{"run", "./bench"}
+	for env, flag := range map[string]string{"BENCH_N": "-n", "BENCH_RUNS": "-runs", "BENCH_REMOTE_N": "-remote-n"} {
+		if v := os.Getenv(env); v != "" {
+			args = append(args, flag, v)
+		}
 	}
-	if runs == "" {
-		runs = "5"
-	}
-	if err := sh.RunV("go", "run", "./bench", "-n", n, "-runs", runs); err != nil {
+	if err := sh.RunV("go", args...); err != nil {
 		return err
 	}
 	return sh.RunV("go", "test", "-run=^$", "-bench=.", "./orchestrator/")

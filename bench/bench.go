@@ -7,6 +7,7 @@ import (
 	"maps"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -14,13 +15,13 @@ import (
 )
 
 // bench is one throwaway project of n instances of the base image, with the
-// equivalent compose file and docker run command lines.
+// equivalent compose file.
 type bench struct {
 	dir, bin, name string
-	compose        []string
+	compose        string   // the Compose binary
+	composeEnv     []string // where Compose finds the engine; nil = the local one
 	n              int
 	instances      []instance
-	loops          int // docker run loops so far
 }
 
 type instance struct {
@@ -30,25 +31,19 @@ type instance struct {
 	Dir      string            `json:"persistent_dir"`
 }
 
-func newBench(ctx context.Context, work, bin string, compose []string, n int) (*bench, error) {
-	b := &bench{dir: filepath.Join(work, fmt.Sprintf("bench%d", n)), bin: bin, compose: compose, n: n,
-		name: fmt.Sprintf("dobench%d", n)}
-	apps := filepath.Join(b.dir, "apps_containers")
-	if err := os.MkdirAll(apps, 0o755); err != nil {
-		return nil, err
-	}
+// newBench makes the project prefix<n> in work and builds its image.
+func newBench(ctx context.Context, work, bin, compose, prefix string, n int) (*bench, error) {
+	name := fmt.Sprintf("%s%d", prefix, n)
+	b := &bench{dir: filepath.Join(work, name), bin: bin, compose: compose, n: n, name: name}
 	var entries []string
 	for i := range n {
 		entries = append(entries, fmt.Sprintf(`{"container": "dockerops-base", "instance": "i%03d", "env_vars": {"ROLE": "bench"}}`, i))
 	}
-	files := map[string]string{
+	if err := writeFiles(filepath.Join(b.dir, "apps_containers"), map[string]string{
 		"build.conf": `["dockerops-base"]`,
 		"run.conf":   "[\n" + strings.Join(entries, ",\n") + "\n]\n",
-	}
-	for name, content := range files {
-		if err := os.WriteFile(filepath.Join(apps, name), []byte(content), 0o644); err != nil {
-			return nil, err
-		}
+	}); err != nil {
+		return nil, err
 	}
 	if _, err := b.dockerops(ctx, "build:all"); err != nil {
 		return nil, err
@@ -67,7 +62,21 @@ func newBench(ctx context.Context, work, bin string, compose []string, n int) (*
 		return nil, fmt.Errorf("config of the bench project lists %d instances, want %d", len(plan.Instances), n)
 	}
 	b.instances = plan.Instances
-	return b, b.writeCompose()
+	return b, b.writeCompose("docker-compose.yml", filepath.Join(b.dir, "compose-data"))
+}
+
+// writeFiles writes files (name -> content) into dir.
+func writeFiles(dir string, files map[string]string) error {
+	for name, content := range files {
+		path := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (b *bench) env() []string {
@@ -78,29 +87,33 @@ func (b *bench) dockerops(ctx context.Context, args ...string) (time.Duration, e
 	return timed(ctx, b.dir, b.env(), b.bin, args...)
 }
 
-// authorizedKey is what dockerops gives every container, so the compose and
-// docker run containers get the same environment.
+// authorizedKey is what dockerops gives every container, so the compose
+// containers get the same environment.
 func (b *bench) authorizedKey() string {
-	key, _ := os.ReadFile(filepath.Join(b.dir, "data_"+b.name, ".ssh", "id_ed25519.pub"))
+	key, _ := os.ReadFile(filepath.Join(b.keyDir(), "id_ed25519.pub"))
 	return strings.TrimSpace(string(key))
 }
+
+// keyDir holds the project's SSH key pair.
+func (b *bench) keyDir() string { return filepath.Join(b.dir, "data_"+b.name, ".ssh") }
 
 func (b *bench) image() string { return b.name + "/dockerops-base" }
 
 // writeCompose writes the equivalent compose file: same image, hostname,
-// environment, bind mount and one bridge network.
-func (b *bench) writeCompose() error {
+// environment, a bind mount under dataDir (on the engine's machine) and the
+// project's default bridge network.
+func (b *bench) writeCompose(file, dataDir string) error {
 	var y strings.Builder
-	y.WriteString("version: \"2.4\"\nservices:\n")
+	y.WriteString("services:\n")
 	for _, in := range b.instances {
 		fmt.Fprintf(&y, "  %s:\n    image: %s\n    hostname: %s\n    environment:\n", in.Name, b.image(), in.Hostname)
 		for _, kv := range b.envOf(in) {
 			k, v, _ := strings.Cut(kv, "=")
 			fmt.Fprintf(&y, "      %s: %q\n", k, v)
 		}
-		fmt.Fprintf(&y, "    volumes:\n      - %s:/persistent\n", filepath.Join(b.dir, "compose-data", in.Name))
+		fmt.Fprintf(&y, "    volumes:\n      - %s:/persistent\n", path.Join(dataDir, in.Name))
 	}
-	return os.WriteFile(filepath.Join(b.dir, "docker-compose.yml"), []byte(y.String()), 0o644)
+	return os.WriteFile(filepath.Join(b.dir, file), []byte(y.String()), 0o644)
 }
 
 func (b *bench) envOf(in instance) []string {
@@ -113,50 +126,16 @@ func (b *bench) envOf(in instance) []string {
 	return out
 }
 
+// composeCmd runs Compose on the project's compose file.
 func (b *bench) composeCmd(ctx context.Context, args ...string) (time.Duration, error) {
-	full := append(slices.Clone(b.compose[1:]), append([]string{"-p", b.name + "c"}, args...)...)
-	return timed(ctx, b.dir, nil, b.compose[0], full...)
+	return timed(ctx, b.dir, b.composeEnv, b.compose, append([]string{"-p", b.name + "c"}, args...)...)
 }
 
-// dockerRunLoop starts every container with one sequential `docker run -d`.
-func (b *bench) dockerRunLoop(ctx context.Context) (time.Duration, error) {
-	// A fresh network name each time: the engine sometimes keeps a removed
-	// network's endpoints counted (moby/moby#42119), and the name with them.
-	b.loops++
-	net := b.loopNetwork()
-	start := time.Now()
-	if _, err := timed(ctx, b.dir, nil, "docker", "network", "create", net); err != nil {
-		return 0, err
-	}
-	for _, in := range b.instances {
-		args := []string{"run", "-d", "--name", in.Name + "-r", "--hostname", in.Hostname, "--network", net,
-			"-v", filepath.Join(b.dir, "run-data", in.Name) + ":/persistent"}
-		for _, kv := range b.envOf(in) {
-			args = append(args, "-e", kv)
-		}
-		if _, err := timed(ctx, b.dir, nil, "docker", append(args, b.image())...); err != nil {
-			return 0, err
-		}
-	}
-	return time.Since(start), nil
-}
-
-func (b *bench) removeRunLoop() {
-	names := []string{"rm", "-f"}
-	for _, in := range b.instances {
-		names = append(names, in.Name+"-r")
-	}
-	_ = exec.Command("docker", names...).Run()
-	_ = exec.Command("docker", "network", "rm", b.loopNetwork()).Run()
-}
-
-// loopNetwork is the network of the latest docker run loop.
-func (b *bench) loopNetwork() string { return fmt.Sprintf("%sr%d", b.name, b.loops) }
-
-func (b *bench) teardown() {
+// clean removes what either tool left running on the project's engine.
+func (b *bench) clean(dockeropsArgs string) {
 	ctx := context.Background()
-	b.removeRunLoop()
 	_, _ = b.composeCmd(ctx, "down", "-t", "1")
-	_, _ = b.dockerops(ctx, "clean:all,force=True,timeout=1")
-	_ = exec.Command("docker", "rmi", b.image()).Run()
+	_, _ = b.dockerops(ctx, "clean:all,force=True,timeout=1"+dockeropsArgs)
 }
+
+func (b *bench) removeImage() { _ = exec.Command("docker", "rmi", b.image()).Run() }

@@ -2,123 +2,100 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"os"
 	"os/exec"
 	"strings"
 	"time"
 )
 
-// settle is the pause before each measurement.
-const settle = 2 * time.Second
-
-type step struct {
-	key string
-	fn  func() (time.Duration, error)
+// lifecycle are the phases of the local and the remote case.
+var lifecycle = []phase{
+	{"cold", "cold start (`run:all` / `up -d`)"},
+	{"noop", "no-op re-run (`run:all` / `up -d`)"},
+	{"clean", "teardown (`clean:all,force=True` / `down`)"},
 }
 
-// results holds every run's duration per measurement, and how many runs
-// lost their compose samples to a hung Compose.
-type results struct {
-	d    map[string][]time.Duration
-	hung int
-}
-
-var rows = []struct{ label, dockerops, compose string }{
-	{"cold start (run:all / up -d)", "dockerops cold", "compose cold"},
-	{"no-op re-run", "dockerops noop", "compose noop"},
-	{"teardown (clean:all / down)", "dockerops clean", "compose down"},
-}
-
-func (b *bench) measure(ctx context.Context, runs int) (*results, error) {
-	r := &results{d: map[string][]time.Duration{}}
-	add := func(key string, d time.Duration, err error) error {
-		if err == nil {
-			r.d[key] = append(r.d[key], d)
-		}
-		return err
-	}
-	for i := range runs {
-		fmt.Fprintf(os.Stderr, "n=%d run %d/%d\n", b.n, i+1, runs)
-		groups := [][]step{
-			{
-				{"dockerops cold", func() (time.Duration, error) {
-					return b.checked("label=dockerops.project="+b.name, func() (time.Duration, error) { return b.dockerops(ctx, "run:all") })
-				}},
-				{"dockerops noop", func() (time.Duration, error) { return b.dockerops(ctx, "run:all") }},
-				{"dockerops clean", func() (time.Duration, error) { return b.dockerops(ctx, "clean:all,force=True") }},
-			},
-			{
-				{"compose cold", func() (time.Duration, error) {
-					return b.checked("label=com.docker.compose.project="+b.name+"c", func() (time.Duration, error) { return b.composeCmd(ctx, "up", "-d") })
-				}},
-				{"compose noop", func() (time.Duration, error) { return b.composeCmd(ctx, "up", "-d") }},
-				{"compose down", func() (time.Duration, error) { return b.composeCmd(ctx, "down") }},
-			},
-			{
-				{"docker run loop", func() (time.Duration, error) { d, err := b.dockerRunLoop(ctx); b.removeRunLoop(); return d, err }},
-			},
-		}
-		// Rotate which tool goes first, and let the engine settle (removed
-		// containers are cleaned up after the API call returns) before each
-		// measurement, so no tool pays for another's teardown.
-		for g := range groups {
-			for _, s := range groups[(g+i)%len(groups)] {
-				time.Sleep(settle)
-				d, err := s.fn()
-				if errors.Is(err, errHung) && strings.HasPrefix(s.key, "compose") {
-					// Compose's own bug: this run has no compose sample.
-					fmt.Fprintf(os.Stderr, "  %v; this run's compose samples are dropped\n", err)
-					r.hung++
-					_, _ = b.composeCmd(ctx, "down")
-					break
-				}
-				if err := add(s.key, d, err); err != nil {
-					return r, err
-				}
-			}
+// measureLocal runs dockerops and Compose on the local engine in
+// interleaved rounds: cold start, no-op, teardown.
+func (b *bench) measureLocal(ctx context.Context, runs int) (*results, error) {
+	// Each tool's steps count the container events of its own project (by
+	// label; dockerops's deploy lock container too), so other work on the
+	// engine does not count.
+	counted := func(labels ...string) func(func() (time.Duration, error)) func() (sample, error) {
+		return func(f func() (time.Duration, error)) func() (sample, error) {
+			return func() (sample, error) { return eventsDuring(ctx, labels, f) }
 		}
 	}
-	return r, nil
+	timedStep := counted("dockerops.project="+b.name, "dockerops.lock="+b.name)
+	dockerops := side{tool: "dockerops", reset: func() { _, _ = b.dockerops(ctx, "clean:all,force=True,timeout=1") }, steps: []func() (sample, error){
+		timedStep(func() (time.Duration, error) {
+			return b.checked(localRunning("dockerops.project="+b.name), func() (time.Duration, error) { return b.dockerops(ctx, "run:all") })
+		}),
+		timedStep(func() (time.Duration, error) { return b.dockerops(ctx, "run:all") }),
+		timedStep(func() (time.Duration, error) { return b.dockerops(ctx, "clean:all,force=True") }),
+	}}
+	timedStep = counted("com.docker.compose.project=" + b.name + "c")
+	compose := side{tool: "compose", reset: func() { _, _ = b.composeCmd(ctx, "down", "-t", "1") }, steps: []func() (sample, error){
+		timedStep(func() (time.Duration, error) {
+			return b.checked(localRunning("com.docker.compose.project="+b.name+"c"), func() (time.Duration, error) { return b.composeCmd(ctx, "up", "-d") })
+		}),
+		timedStep(func() (time.Duration, error) { return b.composeCmd(ctx, "up", "-d") }),
+		timedStep(func() (time.Duration, error) { return b.composeCmd(ctx, "down") }),
+	}}
+	return interleave(fmt.Sprintf("local N=%d", b.n), runs, lifecycle, [2]side{dockerops, compose})
+}
+
+// eventsDuring times f and counts the local engine's container events
+// (create, start, kill, destroy, ...: a change each) of containers that carry
+// one of labels meanwhile.
+func eventsDuring(ctx context.Context, labels []string, f func() (time.Duration, error)) (sample, error) {
+	since := time.Now()
+	d, err := f()
+	if err != nil {
+		return sample{}, err
+	}
+	until := time.Now()
+	stamp := func(t time.Time) string { return fmt.Sprintf("%d.%09d", t.Unix(), t.Nanosecond()) }
+	s := timeOnly(d)
+	s.events = 0
+	for _, l := range labels { // one query each: label filters must all match
+		out, err := exec.CommandContext(ctx, "docker", "events", "--since", stamp(since), "--until", stamp(until),
+			"--filter", "type=container", "--filter", "label="+l, "--format", "{{.Action}}").Output()
+		if err != nil {
+			return sample{}, fmt.Errorf("docker events: %v", err)
+		}
+		if lines := strings.TrimSpace(string(out)); lines != "" {
+			s.events += int64(strings.Count(lines, "\n") + 1)
+		}
+	}
+	return s, nil
+}
+
+// localRunning counts the running containers of the local engine that carry
+// label.
+func localRunning(label string) func() (int, error) {
+	return func() (int, error) {
+		out, err := exec.Command("docker", "ps", "-q", "--filter", "status=running", "--filter", "label="+label).Output()
+		if err != nil {
+			return 0, fmt.Errorf("docker ps: %v", err)
+		}
+		return len(strings.Fields(string(out))), nil
+	}
 }
 
 // checked runs a cold start and then makes sure it left the bench's N
-// containers running (those the docker ps filter selects), so every tool is
-// timed on the same work.
-func (b *bench) checked(filter string, start func() (time.Duration, error)) (time.Duration, error) {
+// containers running, so every tool is timed on the same work.
+func (b *bench) checked(running func() (int, error), start func() (time.Duration, error)) (time.Duration, error) {
 	d, err := start()
 	if err != nil {
 		return d, err
 	}
-	out, err := exec.Command("docker", "ps", "-q", "--filter", "status=running", "--filter", filter).Output()
+	got, err := running()
 	if err != nil {
-		return d, fmt.Errorf("docker ps: %v", err)
+		return d, err
 	}
-	if got := len(strings.Fields(string(out))); got != b.n {
-		return d, fmt.Errorf("after the cold start %d containers run (%s), want %d", got, filter, b.n)
+	if got != b.n {
+		return d, fmt.Errorf("after the cold start %d containers run, want %d", got, b.n)
 	}
 	return d, nil
-}
-
-func (r *results) print(n, runs int) {
-	fmt.Printf("N=%d instances, median of %d runs\n\n", n, runs)
-	fmt.Println("| measurement | dockerops | compose | dockerops/compose |")
-	fmt.Println("|---|---:|---:|---:|")
-	for _, row := range rows {
-		d, c := median(r.d[row.dockerops]), median(r.d[row.compose])
-		fmt.Printf("| %s | %s | %s | %.2f |\n", row.label, round(d), round(c), float64(d)/float64(c))
-	}
-	loop := median(r.d["docker run loop"])
-	fmt.Printf("| sequential `docker run -d` loop (cold) | | | dockerops/loop %.2f, loop %s |\n\n", float64(median(r.d["dockerops cold"]))/float64(loop), round(loop))
-	if r.hung > 0 {
-		fmt.Printf("Compose hung (killed after %s) in %d of %d runs; its medians are over the other runs.\n\n", hangAfter, r.hung, runs)
-	}
-}
-
-func round(d time.Duration) string {
-	if d < time.Second {
-		return fmt.Sprintf("%d ms", d.Milliseconds())
-	}
-	return fmt.Sprintf("%.2f s", d.Seconds())
 }
