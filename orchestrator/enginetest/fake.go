@@ -38,6 +38,7 @@ type Fake struct {
 	containers  map[string]*orchestrator.Observed
 	specs       map[string]orchestrator.ContainerSpec
 	images      map[string]string
+	layers      map[string][]string // SetLayers: image ID -> diff IDs
 	networks    map[string]bool
 	copied      map[string]string // CopyTo: path -> content
 	calls       []string
