@@ -103,25 +103,32 @@ func (o *Orchestrator) Ship(ctx context.Context, from Engine, refs []string) err
 
 // ship sends the images and says how much went: the whole `docker save`
 // stream when the target has none of their layers, otherwise the archive
-// spooled (its manifest comes after the layers) and written again without
-// the layers the target has. Should the target refuse that (an engine that
+// spooled (its manifest comes after the layers; SharedSaves spools it once
+// for several targets) and written again without the layers the target has. Should the target refuse that (an engine that
 // does not look layers up by chain ID), the whole archive follows.
 func (o *Orchestrator) ship(ctx context.Context, name string, s shipStep) (string, error) {
 	start := time.Now()
-	saved, err := s.from.SaveImages(ctx, s.refs)
-	if err != nil {
-		return "", err
+	var a *imagearchive.Archive
+	if shared, ok := s.from.(*SharedSaves); ok {
+		var err error
+		if a, err = shared.spool(ctx, s.refs); err != nil {
+			return "", err
+		}
+	} else {
+		saved, err := s.from.SaveImages(ctx, s.refs)
+		if err != nil {
+			return "", err
+		}
+		defer saved.Close()
+		if s.absent == s.layers {
+			n, err := o.load(ctx, func(w io.Writer) (int64, error) { return io.Copy(w, saved) })
+			return shipped(n, n, s.layers, s.layers, time.Since(start), ""), err
+		}
+		if a, err = imagearchive.Spool(saved, ""); err != nil {
+			return "", err
+		}
+		defer a.Close()
 	}
-	defer saved.Close()
-	if s.absent == s.layers {
-		n, err := o.load(ctx, func(w io.Writer) (int64, error) { return io.Copy(w, saved) })
-		return shipped(n, n, s.layers, s.layers, time.Since(start), ""), err
-	}
-	a, err := imagearchive.Spool(saved, "")
-	if err != nil {
-		return "", err
-	}
-	defer a.Close()
 	sel := a.Without(s.present)
 	n, err := o.load(ctx, func(w io.Writer) (int64, error) { return a.Write(w, sel) })
 	if err == nil {

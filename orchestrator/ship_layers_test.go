@@ -8,6 +8,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/dockerops/dockerops/orchestrator"
@@ -23,9 +24,11 @@ type archiveEngine struct {
 	// engine that does not look the others up in its store would.
 	refusePartial bool
 	loads         [][]string
+	saved         int
 }
 
 func (e *archiveEngine) SaveImages(context.Context, []string) (io.ReadCloser, error) {
+	e.saved++
 	var buf bytes.Buffer
 	tw := tar.NewWriter(&buf)
 	for _, f := range []struct{ name, body string }{
@@ -114,5 +117,37 @@ func TestShipSendsTheWholeArchiveWhenThePartOneFails(t *testing.T) {
 	}
 	if done := events[len(events)-1]; done.Status != orchestrator.Done || !strings.Contains(done.Detail, "(2 of 2 layers)") {
 		t.Errorf("last event %+v", done)
+	}
+}
+
+// Several hosts that lack the same images get them from one save.
+func TestShipToSeveralHostsSharesOneSave(t *testing.T) {
+	local := &archiveEngine{Fake: enginetest.New()}
+	local.AddImage("demo/web", "sha256:w2")
+	local.SetLayers("sha256:w2", "sha256:base", "sha256:top")
+	saves := orchestrator.ShareSaves(local)
+	defer saves.Close()
+	var remotes []*archiveEngine
+	var wg sync.WaitGroup
+	for range 3 {
+		remote := &archiveEngine{Fake: enginetest.New()}
+		remote.AddImage("demo/old", "sha256:w1")
+		remote.SetLayers("sha256:w1", "sha256:base")
+		remotes = append(remotes, remote)
+		o := &orchestrator.Orchestrator{Target: orchestrator.Target{Engine: remote}, Project: "demo"}
+		wg.Go(func() {
+			if err := o.Ship(context.Background(), saves, []string{"demo/web"}); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if local.saved != 1 {
+		t.Errorf("the images were saved %d times for 3 hosts", local.saved)
+	}
+	for i, r := range remotes {
+		if len(r.loads) != 1 || slices.Contains(r.loads[0], "a/layer.tar") || !slices.Contains(r.loads[0], "b/layer.tar") {
+			t.Errorf("host %d loaded %v", i, r.loads)
+		}
 	}
 }

@@ -195,6 +195,9 @@ func (a *Archive) Without(present map[string]bool) Selection {
 // returns the bytes written. A docker load reads those layers from the
 // engine's own store, looking each up by chain ID.
 func (a *Archive) Write(w io.Writer, s Selection) (int64, error) {
+	if len(s.skip) == 0 {
+		return a.WriteAll(w)
+	}
 	cw := &countingWriter{w: w}
 	tw := tar.NewWriter(cw)
 	for _, e := range a.entries {

@@ -163,13 +163,15 @@ func (s *session) imagesToSwarm(ctx context.Context, o *orchestrator.Orchestrato
 			return nil, err
 		}
 	}
+	saves := orchestrator.ShareSaves(source)
+	defer saves.Close()
 	ships := map[*orchestrator.Orchestrator]orchestrator.Plan{}
 	for _, t := range nodes[first:] {
 		node, err := s.newOrchestrator(t, p.Name, a)
 		if err != nil {
 			return nil, err
 		}
-		plan, err := node.PlanShip(ctx, source, refs)
+		plan, err := node.PlanShip(ctx, saves, refs)
 		if err != nil {
 			return nil, err
 		}
@@ -183,8 +185,8 @@ func (s *session) imagesToSwarm(ctx context.Context, o *orchestrator.Orchestrato
 }
 
 // applyInParallel applies each node's plan at the same time as the
-// others' (a ship to one node need not wait for another's), and returns
-// every node's error.
+// others' (a ship to one node need not wait for another's, and they share
+// one save of the images), and returns every node's error.
 func applyInParallel(ctx context.Context, plans map[*orchestrator.Orchestrator]orchestrator.Plan) error {
 	var wg sync.WaitGroup
 	errs := make(chan error, len(plans))
