@@ -103,44 +103,55 @@ func (o *Orchestrator) Ship(ctx context.Context, from Engine, refs []string) err
 
 // ship sends the images and says how much went: the whole `docker save`
 // stream when the target has none of their layers, otherwise the archive
-// spooled (its manifest comes after the layers; SharedSaves spools it once
-// for several targets) and written again without the layers the target has. Should the target refuse that (an engine that
+// spooled (its manifest comes after the layers) and written again without
+// the layers the target has. Should the target refuse that (an engine that
 // does not look layers up by chain ID), the whole archive follows.
 func (o *Orchestrator) ship(ctx context.Context, name string, s shipStep) (string, error) {
 	start := time.Now()
-	var a *imagearchive.Archive
-	if shared, ok := s.from.(*SharedSaves); ok {
-		var err error
-		if a, err = shared.spool(ctx, s.refs); err != nil {
-			return "", err
-		}
-	} else {
+	if _, shared := s.from.(*SharedSaves); !shared && s.absent == s.layers {
 		saved, err := s.from.SaveImages(ctx, s.refs)
 		if err != nil {
 			return "", err
 		}
 		defer saved.Close()
-		if s.absent == s.layers {
-			n, err := o.load(ctx, func(w io.Writer) (int64, error) { return io.Copy(w, saved) })
-			return shipped(n, n, s.layers, s.layers, time.Since(start), ""), err
-		}
-		if a, err = imagearchive.Spool(saved, ""); err != nil {
-			return "", err
-		}
-		defer a.Close()
+		n, err := o.load(ctx, func(w io.Writer) (int64, error) { return io.Copy(w, saved) })
+		return shipped(n, n, s.layers, s.layers, time.Since(start), ""), err
 	}
+	a, release, err := spool(ctx, s)
+	if err != nil {
+		return "", err
+	}
+	defer release()
 	sel := a.Without(s.present)
 	n, err := o.load(ctx, func(w io.Writer) (int64, error) { return a.Write(w, sel) })
 	if err == nil {
 		return shipped(n, a.Size(), sel.Missing, sel.Layers, time.Since(start), ""), nil
 	}
-	if ctx.Err() != nil {
+	if ctx.Err() != nil || sel.Missing == sel.Layers {
 		return "", err
 	}
 	o.emit(Event{Instance: name, Action: Ship, Status: Warning,
 		Detail: fmt.Sprintf("%s did not load the archive without the layers it has (%v); sending the whole archive", o.Describe(), err)})
 	n, err = o.load(ctx, a.WriteAll)
 	return shipped(n, a.Size(), sel.Layers, sel.Layers, time.Since(start), ", the whole archive"), err
+}
+
+// spool saves the images into a temporary file, or takes the one
+// SharedSaves made for another target; release is for when it is sent.
+func spool(ctx context.Context, s shipStep) (a *imagearchive.Archive, release func(), err error) {
+	if shared, ok := s.from.(*SharedSaves); ok {
+		a, err = shared.spool(ctx, s.refs)
+		return a, func() {}, err
+	}
+	saved, err := s.from.SaveImages(ctx, s.refs)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer saved.Close()
+	if a, err = imagearchive.Spool(saved, ""); err != nil {
+		return nil, nil, fmt.Errorf("spool the saved images: %w", err)
+	}
+	return a, func() { _ = a.Close() }, nil
 }
 
 // load streams what write writes into the target's `docker load`.

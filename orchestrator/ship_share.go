@@ -3,6 +3,7 @@ package orchestrator
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 
@@ -48,7 +49,9 @@ func (s *SharedSaves) spool(ctx context.Context, refs []string) (*imagearchive.A
 			return
 		}
 		defer saved.Close()
-		sv.archive, sv.err = imagearchive.Spool(saved, "")
+		if sv.archive, sv.err = imagearchive.Spool(saved, ""); sv.err != nil {
+			sv.err = fmt.Errorf("spool the saved images: %w", sv.err)
+		}
 	})
 	return sv.archive, sv.err
 }
