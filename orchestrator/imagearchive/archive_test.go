@@ -8,6 +8,7 @@ import (
 	"io"
 	"path"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/dockerops/dockerops/orchestrator/imagearchive"
@@ -168,5 +169,39 @@ func TestSpoolRefusesArchiveWithoutManifest(t *testing.T) {
 	tw.Close()
 	if _, err := imagearchive.Spool(&buf, t.TempDir()); err == nil {
 		t.Error("an archive without manifest.json was taken for a docker save archive")
+	}
+}
+
+// Docker 25 and later save an OCI layout: layers and configs are blobs
+// named by digest, and manifest.json points at them.
+func TestWriteLeavesOutPresentBlobsOfAnOCILayout(t *testing.T) {
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	base, top := "sha256:"+strings.Repeat("1", 64), "sha256:"+strings.Repeat("2", 64)
+	blob := func(digest string) string { return "blobs/sha256/" + strings.TrimPrefix(digest, "sha256:") }
+	config, _ := json.Marshal(map[string]any{"rootfs": map[string]any{"type": "layers", "diff_ids": []string{base, top}}})
+	manifest, _ := json.Marshal([]map[string]any{{"Config": blob("sha256:" + strings.Repeat("c", 64)),
+		"RepoTags": []string{"web:latest"}, "Layers": []string{blob(base), blob(top)}}})
+	write(t, tw, "oci-layout", []byte(`{"imageLayoutVersion":"1.0.0"}`))
+	write(t, tw, blob(base), []byte("base layer"))
+	write(t, tw, blob(top), []byte("top layer"))
+	write(t, tw, blob("sha256:"+strings.Repeat("c", 64)), config)
+	write(t, tw, "index.json", []byte(`{"schemaVersion":2,"manifests":[]}`))
+	write(t, tw, "manifest.json", manifest)
+	tw.Close()
+
+	a, err := imagearchive.Spool(&buf, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	sel := a.Without(map[string]bool{base: true})
+	var out bytes.Buffer
+	if _, err := a.Write(&out, sel); err != nil {
+		t.Fatal(err)
+	}
+	got := names(t, out.Bytes())
+	if slices.Contains(got, blob(base)) || !slices.Contains(got, blob(top)) || !slices.Contains(got, "index.json") || sel.Missing != 1 {
+		t.Errorf("archive holds %v (%d of %d layers), want all but the base layer's blob", got, sel.Missing, sel.Layers)
 	}
 }
