@@ -169,10 +169,15 @@ func TestIntegrationShipSendsOnlyMissingLayers(t *testing.T) {
 // engine, reached over SSH, tapped.
 func emptyDroplet(t *testing.T, ctx context.Context, name string) (*dropletsim.Droplet, *tappedEngine) {
 	t.Helper()
+	return shipDroplet(t, ctx, name, dropletsim.WithImages())
+}
+
+func shipDroplet(t *testing.T, ctx context.Context, name string, opts ...dropletsim.Option) (*dropletsim.Droplet, *tappedEngine) {
+	t.Helper()
 	_, priv, _ := ed25519.GenerateKey(rand.Reader)
 	signer, _ := ssh.NewSignerFromKey(priv)
 	key := strings.TrimSpace(string(ssh.MarshalAuthorizedKey(signer.PublicKey())))
-	d, err := dropletsim.Start(ctx, name, key, dropletsim.WithImages())
+	d, err := dropletsim.Start(ctx, name, key, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -184,4 +189,81 @@ func emptyDroplet(t *testing.T, ctx context.Context, name string) (*dropletsim.D
 	}
 	t.Cleanup(func() { e.Close() })
 	return d, &tappedEngine{Engine: e}
+}
+
+// savingEngine counts the saves of the engine images are shipped from.
+type savingEngine struct {
+	*dockerengine.Engine
+	mu    sync.Mutex
+	saves int
+}
+
+func (e *savingEngine) SaveImages(ctx context.Context, refs []string) (io.ReadCloser, error) {
+	e.mu.Lock()
+	e.saves++
+	e.mu.Unlock()
+	return e.Engine.SaveImages(ctx, refs)
+}
+
+// Two hosts shipped to at once share one save, each sent what it lacks:
+// an empty engine all the layers, one with the Debian base all but that.
+func TestIntegrationShipToTwoHostsAtOnce(t *testing.T) {
+	if testing.Short() {
+		t.Skip("needs a Docker engine")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	e, err := dockerengine.New(ctx, dockerengine.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.Close() })
+	local := &savingEngine{Engine: e}
+	b := make([]byte, 3)
+	rand.Read(b)
+	name := "shiptwo-" + hex.EncodeToString(b)
+	tag := name + "/app"
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "Dockerfile"), []byte("FROM debian:bookworm-slim\nRUN echo "+name+" > /file.txt\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	id, err := local.Build(ctx, orchestrator.BuildSpec{Tag: tag, ContextDir: dir}, nil)
+	t.Cleanup(func() { _ = exec.Command("docker", "rmi", "-f", tag, id).Run() })
+	if err != nil {
+		t.Fatal(err)
+	}
+	emptyD, empty := emptyDroplet(t, ctx, name+"-a")
+	baseD, withBase := shipDroplet(t, ctx, name+"-b")
+
+	saves := orchestrator.ShareSaves(local)
+	defer saves.Close()
+	var wg sync.WaitGroup
+	for host, remote := range map[string]*tappedEngine{"a": empty, "b": withBase} {
+		o := &orchestrator.Orchestrator{Target: orchestrator.Target{Host: host, Engine: remote}, Project: name}
+		plan, err := o.PlanShip(ctx, saves, []string{tag})
+		if err != nil {
+			t.Fatal(err)
+		}
+		wg.Go(func() {
+			if err := o.Apply(ctx, plan); err != nil {
+				t.Errorf("ship to %s: %v", host, err)
+			}
+		})
+	}
+	wg.Wait()
+	if local.saves != 1 {
+		t.Errorf("the images were saved %d times for two hosts", local.saves)
+	}
+	if n := len(empty.loads); n != 1 || len(empty.loads[0].layers) != 2 {
+		t.Errorf("the empty host was sent %+v, want both layers", empty.loads)
+	}
+	if n := len(withBase.loads); n != 1 || len(withBase.loads[0].layers) != 1 {
+		t.Errorf("the host with the Debian base was sent %+v, want the top layer alone", withBase.loads)
+	}
+	for _, d := range []*dropletsim.Droplet{emptyD, baseD} {
+		out, err := d.Exec(ctx, nil, "docker", "run", "--rm", tag, "cat", "/file.txt")
+		if err != nil || strings.TrimSpace(out) != name {
+			t.Errorf("%s runs %s with /file.txt %q (%v)", d.Name, tag, out, err)
+		}
+	}
 }
