@@ -175,7 +175,12 @@ func shipped(sent, whole int64, layers, of int, took time.Duration, note string)
 	if of > 0 {
 		line += fmt.Sprintf(" (%d of %d layers)", layers, of)
 	}
-	return line + " in " + took.Round(100*time.Millisecond).String() + note
+	if took >= time.Second {
+		took = took.Round(100 * time.Millisecond)
+	} else {
+		took = took.Round(time.Millisecond)
+	}
+	return line + " in " + took.String() + note
 }
 
 // size is a byte count in decimal units, as docker prints image sizes.
