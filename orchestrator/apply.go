@@ -26,6 +26,9 @@ func (o *Orchestrator) perform(ctx context.Context, s *Step, linkIPs map[string]
 	case Create, Recreate:
 		ip, err := o.create(ctx, s, linkIPs)
 		return ip, s.Reason, err
+	case Ship:
+		detail, err := o.ship(ctx, s.Name, s.ship)
+		return "", detail, err
 	}
 	ip, err = o.do(ctx, s)
 	return ip, s.Reason, err
@@ -51,8 +54,6 @@ func (o *Orchestrator) do(ctx context.Context, s *Step) (string, error) {
 		return "", o.network(ctx, s)
 	case Build:
 		return "", o.buildOne(ctx, s.build)
-	case Ship:
-		return "", o.ship(ctx, s.ship)
 	case Prepare:
 		if err := o.fs().MkdirAll(ctx, s.image, s.dirs); err != nil {
 			return "", fmt.Errorf("%s on %s: %w", s.Name, o.Describe(), err)

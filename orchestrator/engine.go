@@ -56,6 +56,10 @@ type Engine interface {
 	// registry, as `docker save | docker load`.
 	SaveImages(ctx context.Context, refs []string) (io.ReadCloser, error)
 	LoadImages(ctx context.Context, archive io.Reader) error
+	// ImageLayers returns the RootFS layers (diff IDs, base first) of the
+	// images refs name, by image ID, leaving out absent ones; refs nil =
+	// every image on the engine. Ship sends only the layers a target lacks.
+	ImageLayers(ctx context.Context, refs []string) (map[string][]string, error)
 	// CopyTo unpacks a tar archive into dir inside a container, as
 	// `docker cp - id:dir`.
 	CopyTo(ctx context.Context, id, dir string, archive io.Reader) error

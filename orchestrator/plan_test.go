@@ -226,7 +226,7 @@ func writes(f *enginetest.Fake) []string {
 	var w []string
 	for _, c := range f.Calls() {
 		switch verb, _, _ := strings.Cut(c, " "); verb {
-		case "ping", "containers", "image", "inspect":
+		case "ping", "containers", "image", "layers", "inspect":
 		default:
 			w = append(w, c)
 		}

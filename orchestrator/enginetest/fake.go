@@ -2,7 +2,6 @@ package enginetest
 
 import (
 	"archive/tar"
-	"bufio"
 	"context"
 	"fmt"
 	"io"
@@ -31,6 +30,9 @@ type Fake struct {
 	// HealthOnStart is the health a started container reports ("" = the
 	// image has no HEALTHCHECK; set before the first call).
 	HealthOnStart string
+	// RefusePartialLoads fails a load whose archive lacks a layer file even
+	// when the layer is here, as an engine that does not look it up would.
+	RefusePartialLoads bool
 
 	mu          sync.Mutex
 	info        orchestrator.EngineInfo
@@ -38,6 +40,7 @@ type Fake struct {
 	containers  map[string]*orchestrator.Observed
 	specs       map[string]orchestrator.ContainerSpec
 	images      map[string]string
+	layers      map[string][]string // SetLayers: image ID -> diff IDs
 	networks    map[string]bool
 	copied      map[string]string // CopyTo: path -> content
 	calls       []string
@@ -607,50 +610,6 @@ func (f *Fake) Logs(_ context.Context, id string, spec orchestrator.LogsSpec) er
 	}
 	_, err = io.WriteString(spec.Out, text)
 	return err
-}
-
-// SaveImages returns an archive LoadImages of another Fake reads: one
-// "ref id" line per image.
-func (f *Fake) SaveImages(_ context.Context, refs []string) (io.ReadCloser, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if err := f.begin("save", refs...); err != nil {
-		return nil, err
-	}
-	var b strings.Builder
-	for _, ref := range refs {
-		id, ok := f.images[ref]
-		if !ok {
-			return nil, fmt.Errorf("no such image: %s", ref)
-		}
-		fmt.Fprintf(&b, "%s %s\n", ref, id)
-	}
-	return io.NopCloser(strings.NewReader(b.String())), nil
-}
-
-// LoadImages tags the images of an archive SaveImages made; the call is
-// recorded as "load" and the refs.
-func (f *Fake) LoadImages(_ context.Context, archive io.Reader) error {
-	loaded := map[string]string{}
-	var refs []string
-	sc := bufio.NewScanner(archive)
-	for sc.Scan() {
-		ref, id, _ := strings.Cut(sc.Text(), " ")
-		if ref != "" {
-			refs = append(refs, ref)
-			loaded[ref] = id
-		}
-	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if err := f.begin("load", refs...); err != nil {
-		return err
-	}
-	if err := sc.Err(); err != nil {
-		return err
-	}
-	maps.Copy(f.images, loaded)
-	return nil
 }
 
 func write(s orchestrator.Streams, r Result) error {

@@ -83,7 +83,7 @@ func init() {
 				{"wait", kindBool, "return only when every instance runs (and is healthy where it has a HEALTHCHECK)"},
 				{"wait_timeout", kindNumber, "how long to wait for readiness (default 120)"},
 				{"remove_orphans", kindBool, "remove the project's containers that run.conf no longer lists"},
-				{"ship", kindBool, "with host=: send the locally built images (only those that differ) instead of building on the host"},
+				{"ship", kindBool, "with host=: send the locally built images that differ, only the layers the host lacks, instead of building on the host"},
 				{"nocache", kindBool, "with host=: build the images the host lacks without Docker's build cache, as build does"},
 				keyProgress, keyHostsSwarm, keyMove, keyEncrypted, keyDebug,
 			}, overrideKeys), Run: runRun}),

@@ -2,11 +2,13 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/dockerops/dockerops/orchestrator"
 	"github.com/dockerops/dockerops/orchestrator/digitalocean"
@@ -161,12 +163,15 @@ func (s *session) imagesToSwarm(ctx context.Context, o *orchestrator.Orchestrato
 			return nil, err
 		}
 	}
+	saves := orchestrator.ShareSaves(source)
+	defer saves.Close()
+	ships := map[*orchestrator.Orchestrator]orchestrator.Plan{}
 	for _, t := range nodes[first:] {
 		node, err := s.newOrchestrator(t, p.Name, a)
 		if err != nil {
 			return nil, err
 		}
-		plan, err := node.PlanShip(ctx, source, refs)
+		plan, err := node.PlanShip(ctx, saves, refs)
 		if err != nil {
 			return nil, err
 		}
@@ -174,11 +179,27 @@ func (s *session) imagesToSwarm(ctx context.Context, o *orchestrator.Orchestrato
 			fmt.Fprint(s.env.Stdout, plan.String())
 			continue
 		}
-		if err := node.Apply(ctx, plan); err != nil {
-			return nil, err
-		}
+		ships[node] = plan
 	}
-	return source, nil
+	return source, applyInParallel(ctx, ships)
+}
+
+// applyInParallel applies each node's plan at the same time as the
+// others' (a ship to one node need not wait for another's, and they share
+// one save of the images), and returns every node's error.
+func applyInParallel(ctx context.Context, plans map[*orchestrator.Orchestrator]orchestrator.Plan) error {
+	var wg sync.WaitGroup
+	errs := make(chan error, len(plans))
+	for node, plan := range plans {
+		wg.Go(func() { errs <- node.Apply(ctx, plan) })
+	}
+	wg.Wait()
+	close(errs)
+	var all []error
+	for err := range errs {
+		all = append(all, err)
+	}
+	return errors.Join(all...)
 }
 
 // swarmServices is the project's orchestrator on the swarm and the

@@ -251,3 +251,36 @@ func TestSwarmRunInteractiveNoHost(t *testing.T) {
 		t.Errorf("a refused run wrote %v", w)
 	}
 }
+
+// run:all,hosts=all,ship=True sends each node, at once, what it lacks of
+// the locally built images, from one save.
+func TestSwarmRunShipSendsEachNodeWhatItLacks(t *testing.T) {
+	s := newSwarmOfHosts()
+	local := newFakeEngine(engineState{})
+	for _, c := range []string{"dockerops-base", "db", "web"} {
+		id := "sha256:" + c + "2"
+		local.AddImage(fakeProjectName+"/"+c, id)
+		local.SetLayers(id, "sha256:debian", "sha256:"+c+"2top")
+	}
+	s.r.engine = local
+	// web1 has the images of an earlier build, on the same Debian layer;
+	// db1's say nothing of their layers.
+	for _, c := range []string{"dockerops-base", "db", "web"} {
+		s.web1.SetLayers("sha256:"+c, "sha256:debian", "sha256:"+c+"top")
+	}
+	res := s.mustRun(t, "run:all,hosts=all,ship=True")
+	for host, f := range map[string]*enginetest.Fake{"web1": s.web1, "db1": s.db1} {
+		if id := f.Image(fakeProjectName + "/web"); id != "sha256:web2" {
+			t.Errorf("%s has %s/web %s, want the local sha256:web2", host, fakeProjectName, id)
+		}
+	}
+	var saves int
+	for _, c := range local.Calls() {
+		if strings.HasPrefix(c, "save ") {
+			saves++
+		}
+	}
+	if saves != 1 || !strings.Contains(res.stderr, "(2 of 3 layers)") || !strings.Contains(res.stderr, "(3 of 3 layers)") {
+		t.Errorf("%d save(s); want one, then 2 of 3 layers sent to web1 and 3 of 3 to db1:\n%s", saves, res.stderr)
+	}
+}
