@@ -70,14 +70,14 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 		// transport is set after the host, so no HTTP proxy applies.
 		clientOpts = []client.Opt{client.WithVersionFromEnv(), client.WithAPIVersionNegotiation(),
 			client.WithHost("http://docker"), client.WithHTTPClient(&http.Client{Transport: &http.Transport{
-				DialContext: d.DialContext, MaxIdleConns: 6, IdleConnTimeout: 30 * time.Second,
+				DialContext: d.DialContext, IdleConnTimeout: 30 * time.Second,
 			}})}
 	case host != "":
 		clientOpts = append(clientOpts, client.WithHost(host))
 	default:
 		e.host = client.DefaultDockerHost
 	}
-	cli, err := client.NewClientWithOpts(clientOpts...)
+	cli, err := client.NewClientWithOpts(append(clientOpts, keepConnections)...)
 	if err != nil {
 		if e.ssh != nil {
 			_ = e.ssh.Close()
@@ -87,6 +87,23 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	logRequests(cli, opts.Log)
 	e.cli = cli
 	return e, nil
+}
+
+// idleConnections is how many connections to the engine stay open between
+// requests: more than the orchestrator runs at once (8 by default), so
+// parallel creates and starts reuse theirs. With net/http's default of 2 per
+// host every request beyond the second made a new connection, which over
+// ssh:// is a new channel and a new connection to the remote socket.
+const idleConnections = 32
+
+// keepConnections lets the client keep idleConnections open. It is an
+// option, after the host's: once the options have run, the SDK wraps its
+// *http.Transport in its tracing one, out of reach.
+func keepConnections(cli *client.Client) error {
+	if t, ok := cli.HTTPClient().Transport.(*http.Transport); ok {
+		t.MaxIdleConns, t.MaxIdleConnsPerHost = idleConnections, idleConnections
+	}
+	return nil
 }
 
 // Close releases the client's connections (and the ssh connection).
@@ -100,9 +117,12 @@ func (e *Engine) Close() error {
 
 // Ping checks the engine answers and says what it is.
 func (e *Engine) Ping(ctx context.Context) (orchestrator.EngineInfo, error) {
-	if _, err := e.cli.Ping(ctx); err != nil {
+	ping, err := e.cli.Ping(ctx)
+	if err != nil {
 		return orchestrator.EngineInfo{}, e.down(err)
 	}
+	// The SDK would ping again before its first versioned request.
+	e.cli.NegotiateAPIVersionPing(ping)
 	v, err := e.cli.ServerVersion(ctx)
 	if err != nil {
 		return orchestrator.EngineInfo{}, e.check(err, "engine version")
