@@ -76,8 +76,12 @@ type Observed struct {
 	Health    string // "", starting, healthy, unhealthy
 	HealthLog string // last health check output, when known
 	ImageID   string
-	IP        string // on the project network
-	Ports     []PortBinding
+	// Image is the reference the container was made from while it still
+	// names ImageID, else ImageID, as the engine's container list shows it
+	// ("" from Inspect).
+	Image string
+	IP    string // on the project network
+	Ports []PortBinding
 }
 
 // PortBinding is a published port.

@@ -135,6 +135,17 @@ func (e *Engine) Ping(ctx context.Context) (orchestrator.EngineInfo, error) {
 	}, nil
 }
 
+// Reach checks the engine answers with one ping, which also settles the
+// API version the requests after it use, and returns that version.
+func (e *Engine) Reach(ctx context.Context) (string, error) {
+	ping, err := e.cli.Ping(ctx)
+	if err != nil {
+		return "", e.down(err)
+	}
+	e.cli.NegotiateAPIVersionPing(ping)
+	return e.cli.ClientVersion(), nil
+}
+
 // check wraps err with what was being done, turning connection failures
 // into the one-line ErrEngineDown message.
 func (e *Engine) check(err error, format string, args ...any) error {

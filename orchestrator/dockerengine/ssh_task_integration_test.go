@@ -41,7 +41,8 @@ func (c *requestCounter) Handle(_ context.Context, r slog.Record) error {
 
 // A whole run over ssh:// (plan, create and start a dozen instances in
 // parallel, plan again, remove them) goes through one ssh connection, and
-// its many requests reuse a few channels instead of opening one each.
+// its many requests reuse a few channels instead of opening one each. The
+// plan that finds nothing to do makes one request: the container list.
 func TestIntegrationSSHTaskUsesOneConnection(t *testing.T) {
 	integration(t)
 	t.Setenv("SSH_AUTH_SOCK", "")
@@ -73,8 +74,12 @@ func TestIntegrationSSHTaskUsesOneConnection(t *testing.T) {
 	if err := o.Apply(ctx, plan); err != nil {
 		t.Fatal(err)
 	}
+	before, writes := requests.all.Load(), requests.writes.Load()
 	if plan, err = o.Plan(ctx, run, orchestrator.PlanOptions{}); err != nil || plan.Changes() != 0 {
 		t.Fatalf("second plan: %d change(s), err %v; want none", plan.Changes(), err)
+	}
+	if n, w := requests.all.Load()-before, requests.writes.Load()-writes; n != 1 || w != 0 {
+		t.Errorf("planning a run with nothing to do made %d engine request(s), %d write(s); want the one list", n, w)
 	}
 	observed, err := e.Containers(ctx, name)
 	if err != nil {

@@ -362,14 +362,25 @@ func (f *Fake) Containers(_ context.Context, project string) ([]orchestrator.Obs
 	if err := f.begin("containers", project); err != nil {
 		return nil, err
 	}
+	return f.list(project), nil
+}
+
+// list is the project's containers, sorted by name, each with the image
+// reference it was made from while that still names its image, else its
+// image ID, as an engine's list shows it. The caller holds f.mu.
+func (f *Fake) list(project string) []orchestrator.Observed {
 	var out []orchestrator.Observed
 	for _, c := range f.containers {
 		if p, ok := c.Labels[orchestrator.LabelProject]; ok && (project == "" || p == project) {
-			out = append(out, clone(*c))
+			ob := clone(*c)
+			if ob.Image != "" && f.images[ob.Image] != ob.ImageID {
+				ob.Image = ob.ImageID
+			}
+			out = append(out, ob)
 		}
 	}
 	slices.SortFunc(out, func(a, b orchestrator.Observed) int { return strings.Compare(a.Name, b.Name) })
-	return out, nil
+	return out
 }
 
 func (f *Fake) ImageID(_ context.Context, ref string) (string, error) {
@@ -451,7 +462,7 @@ func (f *Fake) Create(_ context.Context, spec orchestrator.ContainerSpec) (strin
 		return "", fmt.Errorf("network %s not found", spec.Network)
 	}
 	f.containers[spec.Name] = &orchestrator.Observed{ID: spec.Name, Name: spec.Name, Labels: maps.Clone(spec.Labels),
-		State: "created", Status: "created", ImageID: f.images[spec.Image], Ports: slices.Clone(spec.Ports)}
+		State: "created", Status: "created", ImageID: f.images[spec.Image], Image: spec.Image, Ports: slices.Clone(spec.Ports)}
 	f.specs[spec.Name] = spec
 	return spec.Name, nil
 }
