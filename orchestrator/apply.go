@@ -39,7 +39,7 @@ func (o *Orchestrator) do(ctx context.Context, s *Step) (string, error) {
 		}
 		return "", nil
 	case Start:
-		return o.start(ctx, s.Name, s.Existing.ID)
+		return o.start(ctx, s, s.Existing.ID)
 	case Stop:
 		if err := o.Engine.Stop(ctx, s.Existing.ID, o.stopTimeout()); err != nil {
 			return "", fmt.Errorf("%s: stop: %w", s.Name, err)
@@ -67,9 +67,18 @@ func (o *Orchestrator) do(ctx context.Context, s *Step) (string, error) {
 	return "", fmt.Errorf("%s: no way to %s", s.Name, s.Action)
 }
 
-func (o *Orchestrator) start(ctx context.Context, name, id string) (string, error) {
+func (o *Orchestrator) start(ctx context.Context, s *Step, id string) (string, error) {
 	if err := o.Engine.Start(ctx, id); err != nil {
-		return "", fmt.Errorf("%s: start: %w", name, friendlyStartError(err))
+		return "", fmt.Errorf("%s: start: %w", s.Name, friendlyStartError(err))
+	}
+	return o.address(ctx, s, id)
+}
+
+// address is the IP a started container got, asked of the engine only
+// when an instance of the run links to it.
+func (o *Orchestrator) address(ctx context.Context, s *Step, id string) (string, error) {
+	if !s.linked {
+		return "", nil
 	}
 	ob, err := o.Engine.Inspect(ctx, id)
 	if err != nil {
@@ -109,16 +118,16 @@ func (o *Orchestrator) create(ctx context.Context, s *Step, linkIPs map[string]s
 		_ = o.Engine.Remove(context.WithoutCancel(ctx), id)
 		return "", fmt.Errorf("%s: start: %w", s.Name, friendlyStartError(err))
 	}
-	ob, err := o.Engine.Inspect(ctx, id)
+	ip, err := o.address(ctx, s, id)
 	if err != nil {
 		return "", err
 	}
 	if in.FirstStart != "" {
 		if err := o.seed(ctx, id, s.Name, in.FirstStart); err != nil {
-			return ob.IP, err
+			return ip, err
 		}
 	}
-	return ob.IP, nil
+	return ip, nil
 }
 
 // network creates the project network, or removes it once the plan has

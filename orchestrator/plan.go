@@ -44,6 +44,7 @@ type Step struct {
 	dst     string   // sync: folder on the target
 	dirs    []string // purge and prepare: folders on the target
 	node    *Target  // the swarm node the step acts on; nil = the plan's target
+	linked  bool     // another instance of the run links to it, so needs its address
 	service *serviceStep
 }
 
@@ -149,8 +150,15 @@ func (o *Orchestrator) Plan(ctx context.Context, instances []project.Instance, o
 	if len(errs) > 0 {
 		return Plan{}, errors.Join(errs...)
 	}
+	linked := map[string]bool{}
+	for _, s := range steps {
+		for _, target := range s.links.targets {
+			linked[target] = true
+		}
+	}
 	var creates []string
 	for i, s := range steps {
+		steps[i].linked = linked[s.Name]
 		if s.Action == Create || s.Action == Recreate {
 			creates = append(creates, s.Name)
 			steps[i].Deps = append(steps[i].Deps, o.Project)

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/docker/docker/client"
@@ -45,6 +46,9 @@ type Engine struct {
 	cli  *client.Client
 	host string     // what the user named, for messages
 	ssh  *sshDialer // nil unless the host is ssh://
+	log  *slog.Logger
+
+	lockStarts sync.Map // lock container ID -> chan struct{} closed once its start is over
 }
 
 // New makes an engine client. It does not contact the engine: Ping does.
@@ -57,7 +61,7 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 		host = os.Getenv(client.EnvOverrideHost)
 	}
 	clientOpts := []client.Opt{client.FromEnv, client.WithAPIVersionNegotiation()}
-	e := &Engine{host: host}
+	e := &Engine{host: host, log: opts.Log}
 	switch {
 	case strings.HasPrefix(host, "ssh://"):
 		d, err := newSSHDialer(host, opts)
