@@ -111,6 +111,7 @@ type ContainerSpec struct {
 	Env      []string // KEY=VALUE
 	Labels   map[string]string
 	Network  string // joined at create time
+	IP       string // its address on Network; "" = the engine assigns one at start
 	// HostNetwork runs the container on the machine's own network (nethost):
 	// no Network, Hostname, Aliases, Links or port bindings then.
 	HostNetwork bool

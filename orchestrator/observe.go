@@ -59,8 +59,12 @@ func WaitUnlockedAfter(ctx context.Context, t Target, req LockRequest, plan Plan
 // another (rebuilt) or none. Only the other images are looked up, so a
 // plan that changes nothing asks for none; an image no container vouches
 // for is looked up, and one the engine lacks stops the plan.
-func (o *Orchestrator) imageIDs(ctx context.Context, instances []project.Instance, byName map[string]*Observed) (map[string]string, error) {
-	ids := map[string]string{}
+//
+// Where the engine says so in the same lookup (ImageInspector), noCheck
+// holds the images looked up that have no HEALTHCHECK.
+func (o *Orchestrator) imageIDs(ctx context.Context, instances []project.Instance, byName map[string]*Observed) (ids map[string]string, noCheck map[string]bool, err error) {
+	ids, noCheck = map[string]string{}, map[string]bool{}
+	inspector, _ := o.Engine.(ImageInspector)
 	for _, in := range instances {
 		if ob := byName[in.Name]; ob != nil && ob.Image == in.Image && ob.ImageID != "" {
 			ids[in.Image] = ob.ImageID
@@ -71,9 +75,16 @@ func (o *Orchestrator) imageIDs(ctx context.Context, instances []project.Instanc
 		if _, done := ids[in.Image]; done {
 			continue
 		}
-		id, err := o.Engine.ImageID(ctx, in.Image)
+		var id string
+		if inspector != nil {
+			var check bool
+			id, check, err = inspector.ImageInfo(ctx, in.Image)
+			noCheck[in.Image] = id != "" && !check
+		} else {
+			id, err = o.Engine.ImageID(ctx, in.Image)
+		}
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		ids[in.Image] = id
 		if id == "" {
@@ -81,9 +92,16 @@ func (o *Orchestrator) imageIDs(ctx context.Context, instances []project.Instanc
 		}
 	}
 	if len(missing) > 0 {
-		return nil, &MissingImagesError{Target: o.Describe(), Containers: missing}
+		return nil, nil, &MissingImagesError{Target: o.Describe(), Containers: missing}
 	}
-	return ids, nil
+	return ids, noCheck, nil
+}
+
+// ImageInspector is an engine that tells, in the one lookup of an image,
+// whether it has a HEALTHCHECK.
+type ImageInspector interface {
+	// ImageInfo is ImageID, and whether the image has a HEALTHCHECK.
+	ImageInfo(ctx context.Context, ref string) (id string, healthcheck bool, err error)
 }
 
 // MissingImagesError is a plan's instances whose images the target lacks.

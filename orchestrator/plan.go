@@ -45,7 +45,13 @@ type Step struct {
 	dirs    []string // purge and prepare: folders on the target
 	node    *Target  // the swarm node the step acts on; nil = the plan's target
 	linked  bool     // another instance of the run links to it, so needs its address
-	service *serviceStep
+	// addressed: the network step of a plan whose containers get their
+	// addresses at create time.
+	addressed bool
+	// startAfter are steps whose containers must have started before this
+	// one's starts (it is created meanwhile): see unwaited.
+	startAfter []string
+	service    *serviceStep
 }
 
 // Plan is what applying will do, step by step, on one target; it is a plain
@@ -112,7 +118,7 @@ func (o *Orchestrator) Plan(ctx context.Context, instances []project.Instance, o
 	for i := range observed {
 		byName[observed[i].Name] = &observed[i]
 	}
-	images, err := o.imageIDs(ctx, instances, byName)
+	images, noCheck, err := o.imageIDs(ctx, instances, byName)
 	if err != nil {
 		return Plan{}, err
 	}
@@ -170,7 +176,15 @@ func (o *Orchestrator) Plan(ctx context.Context, instances []project.Instance, o
 		}
 	}
 	if len(creates) > 0 {
-		plan.Steps = append(plan.Steps, Step{Action: Network, Name: o.Project, Reason: "ensure it exists"})
+		network := Step{Action: Network, Name: o.Project, Reason: "ensure it exists"}
+		if network.addressed, err = o.addressed(ctx, steps); err != nil {
+			return Plan{}, err
+		}
+		if network.addressed {
+			network.Reason = "ensure it exists; addresses given at create"
+			unwaited(steps, noCheck)
+		}
+		plan.Steps = append(plan.Steps, network)
 	}
 	plan.Steps = append(plan.Steps, syncs...)
 	plan.Steps = append(plan.Steps, steps...)

@@ -126,9 +126,11 @@ func (e *Engine) Create(ctx context.Context, spec orchestrator.ContainerSpec) (s
 		cfg.ExposedPorts, host.PortBindings = nil, nil
 	case spec.Network != "":
 		host.NetworkMode = container.NetworkMode(spec.Network)
-		netCfg = &network.NetworkingConfig{EndpointsConfig: map[string]*network.EndpointSettings{
-			spec.Network: {Aliases: spec.Aliases, Links: spec.Links},
-		}}
+		ep := &network.EndpointSettings{Aliases: spec.Aliases, Links: spec.Links}
+		if spec.IP != "" {
+			ep.IPAMConfig = &network.EndpointIPAMConfig{IPv4Address: spec.IP}
+		}
+		netCfg = &network.NetworkingConfig{EndpointsConfig: map[string]*network.EndpointSettings{spec.Network: ep}}
 	}
 	resp, err := e.cli.ContainerCreate(ctx, cfg, host, netCfg, nil, spec.Name)
 	if err != nil {

@@ -21,7 +21,7 @@ import (
 //
 // Every call is recorded as "verb args", e.g. "start demo-web-one" or
 // "exec demo-web-one supervisorctl status"; the verbs are ping, machine, containers,
-// image, build, network, rmnetwork, create, start, stop, remove, inspect,
+// image, build, network, netstate, rmnetwork, create, start, stop, remove, inspect,
 // exec, attach, logs, save, load, copy, lock, findlock and unlock, and for
 // Swarm swarm, services and gateway.
 type Fake struct {
@@ -39,6 +39,7 @@ type Fake struct {
 	specs       map[string]orchestrator.ContainerSpec
 	images      map[string]string
 	networks    map[string]bool
+	addressed   map[string]bool   // networks that take addresses given at create time
 	copied      map[string]string // CopyTo: path -> content
 	calls       []string
 	callTimes   []time.Time // when each of calls was made
@@ -76,7 +77,7 @@ func New() *Fake {
 	return &Fake{
 		info:       orchestrator.EngineInfo{Host: "fake", ServerVersion: "0-fake", APIVersion: "0", OS: "fake"},
 		containers: map[string]*orchestrator.Observed{}, specs: map[string]orchestrator.ContainerSpec{},
-		images: map[string]string{}, networks: map[string]bool{}, failures: map[string]error{},
+		images: map[string]string{}, networks: map[string]bool{}, addressed: map[string]bool{}, failures: map[string]error{},
 		execs: map[string]Result{}, attaches: map[string]Result{}, logs: map[string]string{},
 		started: map[string]finished{}, startDelays: map[string]time.Duration{},
 		nextIP: 2,
@@ -246,7 +247,7 @@ func (f *Fake) Writes() []string {
 	for _, c := range f.calls {
 		verb, _, _ := strings.Cut(c, " ")
 		switch verb {
-		case "ping", "machine", "containers", "image", "inspect", "logs", "gateway", "lock", "findlock", "unlock":
+		case "ping", "machine", "containers", "image", "inspect", "logs", "gateway", "lock", "findlock", "unlock", "netstate":
 		default:
 			w = append(w, c)
 		}
@@ -491,7 +492,19 @@ func (f *Fake) Start(_ context.Context, id string) error {
 	if !ok {
 		return noSuchContainer(id)
 	}
-	if c.State != "running" && !f.specs[id].HostNetwork { // nethost: no address on a network of the engine
+	switch {
+	case c.State == "running" || f.specs[id].HostNetwork: // nethost: no address on a network of the engine
+	case f.specs[id].IP != "":
+		if !f.addressed[f.specs[id].Network] {
+			return fmt.Errorf("user specified IP address is supported only when connecting to networks with user configured subnets")
+		}
+		for other, o := range f.containers {
+			if other != id && o.IP == f.specs[id].IP && f.specs[other].Network == f.specs[id].Network {
+				return fmt.Errorf("Address already in use: %s", o.IP)
+			}
+		}
+		c.IP = f.specs[id].IP
+	default:
 		c.IP = fmt.Sprintf("10.0.0.%d", f.nextIP)
 		f.nextIP++
 	}
