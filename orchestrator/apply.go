@@ -12,7 +12,7 @@ import (
 // perform does one step and returns the instance's IP where it has one, and
 // what it did where that says more than the step's reason. It only carries
 // out the step's action; every choice was made by the plan.
-func (o *Orchestrator) perform(ctx context.Context, s *Step, linkIPs map[string]string) (ip, detail string, err error) {
+func (o *Orchestrator) perform(ctx context.Context, s *Step, linkIPs map[string]string, ownIP string, gate startGate) (ip, detail string, err error) {
 	if s.service != nil && s.Action != Leave {
 		return "", s.Reason, o.performService(ctx, s)
 	}
@@ -24,7 +24,7 @@ func (o *Orchestrator) perform(ctx context.Context, s *Step, linkIPs map[string]
 		}
 		return "", fmt.Sprintf("%s: %d file(s) sent or deleted", s.Reason, n), nil
 	case Create, Recreate:
-		ip, err := o.create(ctx, s, linkIPs)
+		ip, err := o.create(ctx, s, linkIPs, ownIP, gate)
 		return ip, s.Reason, err
 	case Ship:
 		detail, err := o.ship(ctx, s.Name, s.ship)
@@ -42,7 +42,7 @@ func (o *Orchestrator) do(ctx context.Context, s *Step) (string, error) {
 		}
 		return "", nil
 	case Start:
-		return o.start(ctx, s.Name, s.Existing.ID)
+		return o.start(ctx, s, s.Existing.ID)
 	case Stop:
 		if err := o.Engine.Stop(ctx, s.Existing.ID, o.stopTimeout()); err != nil {
 			return "", fmt.Errorf("%s: stop: %w", s.Name, err)
@@ -68,9 +68,18 @@ func (o *Orchestrator) do(ctx context.Context, s *Step) (string, error) {
 	return "", fmt.Errorf("%s: no way to %s", s.Name, s.Action)
 }
 
-func (o *Orchestrator) start(ctx context.Context, name, id string) (string, error) {
+func (o *Orchestrator) start(ctx context.Context, s *Step, id string) (string, error) {
 	if err := o.Engine.Start(ctx, id); err != nil {
-		return "", fmt.Errorf("%s: start: %w", name, friendlyStartError(err))
+		return "", fmt.Errorf("%s: start: %w", s.Name, friendlyStartError(err))
+	}
+	return o.address(ctx, s, id)
+}
+
+// address is the IP a started container got, asked of the engine only
+// when an instance of the run links to it.
+func (o *Orchestrator) address(ctx context.Context, s *Step, id string) (string, error) {
+	if !s.linked {
+		return "", nil
 	}
 	ob, err := o.Engine.Inspect(ctx, id)
 	if err != nil {
@@ -81,7 +90,7 @@ func (o *Orchestrator) start(ctx context.Context, name, id string) (string, erro
 
 // create makes an instance's container (removing the old one first on a
 // recreate), with its persistent dir ready on the target, and starts it.
-func (o *Orchestrator) create(ctx context.Context, s *Step, linkIPs map[string]string) (string, error) {
+func (o *Orchestrator) create(ctx context.Context, s *Step, linkIPs map[string]string, ip string, gate startGate) (string, error) {
 	in := *s.Instance
 	if s.Action == Recreate {
 		if err := o.removeContainer(ctx, *s.Existing); err != nil {
@@ -101,25 +110,33 @@ func (o *Orchestrator) create(ctx context.Context, s *Step, linkIPs map[string]s
 			return "", fmt.Errorf("%s: %w", s.Name, err)
 		}
 	}
-	id, err := o.Engine.Create(ctx, o.containerSpec(in, s.imageID, linkIPs, s.links.targets))
+	spec := o.containerSpec(in, s.imageID, linkIPs, s.links.targets)
+	spec.IP = ip
+	id, err := o.Engine.Create(ctx, spec)
 	if err != nil {
 		return "", fmt.Errorf("%s: create: %w", s.Name, err)
+	}
+	if err := gate.wait(ctx); err != nil {
+		_ = o.Engine.Remove(context.WithoutCancel(ctx), id)
+		return "", err
 	}
 	if err := o.Engine.Start(ctx, id); err != nil {
 		// A container that never started is half-made: take it away.
 		_ = o.Engine.Remove(context.WithoutCancel(ctx), id)
 		return "", fmt.Errorf("%s: start: %w", s.Name, friendlyStartError(err))
 	}
-	ob, err := o.Engine.Inspect(ctx, id)
-	if err != nil {
-		return "", err
+	gate.started()
+	if ip == "" {
+		if ip, err = o.address(ctx, s, id); err != nil {
+			return "", err
+		}
 	}
 	if in.FirstStart != "" {
 		if err := o.seed(ctx, id, s.Name, in.FirstStart); err != nil {
-			return ob.IP, err
+			return ip, err
 		}
 	}
-	return ob.IP, nil
+	return ip, nil
 }
 
 // network creates the project network, or removes it once the plan has

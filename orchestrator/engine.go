@@ -86,8 +86,12 @@ type Observed struct {
 	StartedAt time.Time // when it last started; zero when it never did
 	Restarts  int       // how often the engine restarted it by its policy
 	ImageID   string
-	IP        string // on the project network
-	Ports     []PortBinding
+	// Image is the reference the container was made from while it still
+	// names ImageID, else ImageID, as the engine's container list shows it
+	// ("" from Inspect).
+	Image string
+	IP    string // on the project network
+	Ports []PortBinding
 }
 
 // PortBinding is a published port.
@@ -117,6 +121,7 @@ type ContainerSpec struct {
 	Env      []string // KEY=VALUE
 	Labels   map[string]string
 	Network  string // joined at create time
+	IP       string // its address on Network; "" = the engine assigns one at start
 	// HostNetwork runs the container on the machine's own network (nethost):
 	// no Network, Hostname, Aliases, Links or port bindings then.
 	HostNetwork bool

@@ -33,7 +33,11 @@ const fromPrefix = "from_"
 // interfaces only when a value needs them. A declared HOST_HOSTNAME or
 // SERVICE is kept.
 func (o *Orchestrator) withMachineEnv(ctx context.Context, instances []project.Instance) ([]project.Instance, error) {
-	m := o.machine()
+	return o.withMachineEnvOf(ctx, o.machine(), instances)
+}
+
+// withMachineEnvOf is withMachineEnv with the machine m.
+func (o *Orchestrator) withMachineEnvOf(ctx context.Context, m Machine, instances []project.Instance) ([]project.Instance, error) {
 	hostname, err := m.Hostname(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("hostname of %s: %w", o.machineName(), err)

@@ -44,7 +44,14 @@ type Step struct {
 	dst     string   // sync: folder on the target
 	dirs    []string // purge and prepare: folders on the target
 	node    *Target  // the swarm node the step acts on; nil = the plan's target
-	service *serviceStep
+	linked  bool     // another instance of the run links to it, so needs its address
+	// addressed: the network step of a plan whose containers get their
+	// addresses at create time.
+	addressed bool
+	// startAfter are steps whose containers must have started before this
+	// one's starts (it is created meanwhile): see unwaited.
+	startAfter []string
+	service    *serviceStep
 }
 
 // Plan is what applying will do, step by step, on one target; it is a plain
@@ -56,6 +63,8 @@ type Plan struct {
 	// Wait makes the run's instances count as done only once they run and are
 	// healthy where their image has a HEALTHCHECK.
 	Wait bool
+
+	seen observed // what planning saw of the target
 }
 
 // String is the stable text form printed before applying and pinned by
@@ -93,24 +102,27 @@ type PlanOptions struct {
 	Wait bool
 }
 
-// Plan observes the engine (one list call, one image lookup per image) and
+// Plan observes the engine (one list call, and a lookup of each image no
+// container vouches for: see imageIDs) and
 // diffs it against the resolved instances. It refuses, before any change,
 // two instances that would publish the same host port on this target, and a
 // project-relative volume a remote target cannot be given.
 func (o *Orchestrator) Plan(ctx context.Context, instances []project.Instance, opts PlanOptions) (Plan, error) {
-	observed, err := o.containers(ctx)
+	machine := earlyHostname(ctx, o.machine())
+	seen, err := o.observe(ctx)
 	if err != nil {
 		return Plan{}, err
 	}
+	observed := withoutSwarmTasks(seen.containers)
 	byName := map[string]*Observed{}
 	for i := range observed {
 		byName[observed[i].Name] = &observed[i]
 	}
-	images, err := o.imageIDs(ctx, instances)
+	images, noCheck, err := o.imageIDs(ctx, instances, byName)
 	if err != nil {
 		return Plan{}, err
 	}
-	if instances, err = o.withMachineEnv(ctx, instances); err != nil {
+	if instances, err = o.withMachineEnvOf(ctx, machine, instances); err != nil {
 		return Plan{}, err
 	}
 	instances = dataDirsOf(instances, byName)
@@ -125,7 +137,7 @@ func (o *Orchestrator) Plan(ctx context.Context, instances []project.Instance, o
 	if err != nil {
 		return Plan{}, err
 	}
-	plan := Plan{Project: o.Project, Host: o.Host, Wait: opts.Wait}
+	plan := Plan{Project: o.Project, Host: o.Host, Wait: opts.Wait, seen: seen}
 	actions := map[string]Action{}
 	var steps []Step
 	var errs []error
@@ -144,8 +156,15 @@ func (o *Orchestrator) Plan(ctx context.Context, instances []project.Instance, o
 	if len(errs) > 0 {
 		return Plan{}, errors.Join(errs...)
 	}
+	linked := map[string]bool{}
+	for _, s := range steps {
+		for _, target := range s.links.targets {
+			linked[target] = true
+		}
+	}
 	var creates []string
 	for i, s := range steps {
+		steps[i].linked = linked[s.Name]
 		if s.Action == Create || s.Action == Recreate {
 			creates = append(creates, s.Name)
 			steps[i].Deps = append(steps[i].Deps, o.Project)
@@ -157,7 +176,15 @@ func (o *Orchestrator) Plan(ctx context.Context, instances []project.Instance, o
 		}
 	}
 	if len(creates) > 0 {
-		plan.Steps = append(plan.Steps, Step{Action: Network, Name: o.Project, Reason: "ensure it exists"})
+		network := Step{Action: Network, Name: o.Project, Reason: "ensure it exists"}
+		if network.addressed, err = o.addressed(ctx, steps); err != nil {
+			return Plan{}, err
+		}
+		if network.addressed {
+			network.Reason = "ensure it exists; addresses given at create"
+			unwaited(steps, noCheck)
+		}
+		plan.Steps = append(plan.Steps, network)
 	}
 	plan.Steps = append(plan.Steps, syncs...)
 	plan.Steps = append(plan.Steps, steps...)
@@ -172,20 +199,25 @@ func (o *Orchestrator) Plan(ctx context.Context, instances []project.Instance, o
 }
 
 // containers are the project's containers on the target that dockerops
-// manages itself: a Swarm service's tasks belong to the Swarm, which would
-// replace any the single-engine planner removed.
+// manages itself (see withoutSwarmTasks).
 func (o *Orchestrator) containers(ctx context.Context) ([]Observed, error) {
 	all, err := o.Engine.Containers(ctx, o.Project)
 	if err != nil {
 		return nil, err
 	}
+	return withoutSwarmTasks(all), nil
+}
+
+// withoutSwarmTasks leaves out a Swarm service's tasks: they belong to the
+// Swarm, which would replace any the single-engine planner removed.
+func withoutSwarmTasks(all []Observed) []Observed {
 	out := all[:0:0]
 	for _, ob := range all {
 		if !ob.IsSwarmTask() {
 			out = append(out, ob)
 		}
 	}
-	return out, nil
+	return out
 }
 
 func decide(want ContainerSpec, have *Observed, links resolvedLinks, actions map[string]Action) (Action, string) {
@@ -225,29 +257,6 @@ func pastTense(a Action) string {
 		return "recreated"
 	}
 	return "started"
-}
-
-func (o *Orchestrator) imageIDs(ctx context.Context, instances []project.Instance) (map[string]string, error) {
-	ids := map[string]string{}
-	var missing []string
-	for _, in := range instances {
-		if _, done := ids[in.Image]; done {
-			continue
-		}
-		id, err := o.Engine.ImageID(ctx, in.Image)
-		if err != nil {
-			return nil, err
-		}
-		ids[in.Image] = id
-		if id == "" {
-			missing = append(missing, in.Container)
-		}
-	}
-	if len(missing) > 0 {
-		return nil, fmt.Errorf("image not built on %s: %s; run `dockerops build:%s` first",
-			o.Describe(), strings.Join(missing, ", "), buildArg(missing))
-	}
-	return ids, nil
 }
 
 func buildArg(missing []string) string {

@@ -38,6 +38,32 @@ func (e *Engine) Containers(ctx context.Context, project string) ([]orchestrator
 	return out, nil
 }
 
+var _ orchestrator.LockObserver = (*Engine)(nil)
+
+// ContainersAndLock lists the project's containers and finds its deploy
+// lock container in one call. The engine cannot filter on "this label or
+// that name", so the list is of every container, sorted here: on a machine
+// that runs little besides the project that costs less than a second
+// request, most of all over ssh://.
+func (e *Engine) ContainersAndLock(ctx context.Context, project string) ([]orchestrator.Observed, *orchestrator.Observed, error) {
+	list, err := e.cli.ContainerList(ctx, container.ListOptions{All: true})
+	if err != nil {
+		return nil, nil, e.check(err, "list containers")
+	}
+	var out []orchestrator.Observed
+	var lock *orchestrator.Observed
+	for _, s := range list {
+		ob := fromSummary(s)
+		switch {
+		case s.Labels[orchestrator.LabelProject] == project:
+			out = append(out, ob)
+		case ob.Name == orchestrator.LockName(project):
+			lock = &ob
+		}
+	}
+	return out, lock, nil
+}
+
 // Inspect returns one container's state, with its health check's last output.
 func (e *Engine) Inspect(ctx context.Context, id string) (orchestrator.Observed, error) {
 	r, err := e.cli.ContainerInspect(ctx, id)
@@ -100,9 +126,11 @@ func (e *Engine) Create(ctx context.Context, spec orchestrator.ContainerSpec) (s
 		cfg.ExposedPorts, host.PortBindings = nil, nil
 	case spec.Network != "":
 		host.NetworkMode = container.NetworkMode(spec.Network)
-		netCfg = &network.NetworkingConfig{EndpointsConfig: map[string]*network.EndpointSettings{
-			spec.Network: {Aliases: spec.Aliases, Links: spec.Links},
-		}}
+		ep := &network.EndpointSettings{Aliases: spec.Aliases, Links: spec.Links}
+		if spec.IP != "" {
+			ep.IPAMConfig = &network.EndpointIPAMConfig{IPv4Address: spec.IP}
+		}
+		netCfg = &network.NetworkingConfig{EndpointsConfig: map[string]*network.EndpointSettings{spec.Network: ep}}
 	}
 	resp, err := e.cli.ContainerCreate(ctx, cfg, host, netCfg, nil, spec.Name)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/docker/docker/client"
@@ -45,6 +46,9 @@ type Engine struct {
 	cli  *client.Client
 	host string     // what the user named, for messages
 	ssh  *sshDialer // nil unless the host is ssh://
+	log  *slog.Logger
+
+	lockStarts sync.Map // lock container ID -> chan struct{} closed once its start is over
 }
 
 // New makes an engine client. It does not contact the engine: Ping does.
@@ -57,7 +61,7 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 		host = os.Getenv(client.EnvOverrideHost)
 	}
 	clientOpts := []client.Opt{client.FromEnv, client.WithAPIVersionNegotiation()}
-	e := &Engine{host: host}
+	e := &Engine{host: host, log: opts.Log}
 	switch {
 	case strings.HasPrefix(host, "ssh://"):
 		d, err := newSSHDialer(host, opts)
@@ -70,14 +74,14 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 		// transport is set after the host, so no HTTP proxy applies.
 		clientOpts = []client.Opt{client.WithVersionFromEnv(), client.WithAPIVersionNegotiation(),
 			client.WithHost("http://docker"), client.WithHTTPClient(&http.Client{Transport: &http.Transport{
-				DialContext: d.DialContext, MaxIdleConns: 6, IdleConnTimeout: 30 * time.Second,
+				DialContext: d.DialContext, IdleConnTimeout: 30 * time.Second,
 			}})}
 	case host != "":
 		clientOpts = append(clientOpts, client.WithHost(host))
 	default:
 		e.host = client.DefaultDockerHost
 	}
-	cli, err := client.NewClientWithOpts(clientOpts...)
+	cli, err := client.NewClientWithOpts(append(clientOpts, keepConnections)...)
 	if err != nil {
 		if e.ssh != nil {
 			_ = e.ssh.Close()
@@ -87,6 +91,23 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	logRequests(cli, opts.Log)
 	e.cli = cli
 	return e, nil
+}
+
+// idleConnections is how many connections to the engine stay open between
+// requests: more than the orchestrator runs at once (8 by default), so
+// parallel creates and starts reuse theirs. With net/http's default of 2 per
+// host every request beyond the second made a new connection, which over
+// ssh:// is a new channel and a new connection to the remote socket.
+const idleConnections = 32
+
+// keepConnections lets the client keep idleConnections open. It is an
+// option, after the host's: once the options have run, the SDK wraps its
+// *http.Transport in its tracing one, out of reach.
+func keepConnections(cli *client.Client) error {
+	if t, ok := cli.HTTPClient().Transport.(*http.Transport); ok {
+		t.MaxIdleConns, t.MaxIdleConnsPerHost = idleConnections, idleConnections
+	}
+	return nil
 }
 
 // Close releases the client's connections (and the ssh connection).
@@ -100,9 +121,12 @@ func (e *Engine) Close() error {
 
 // Ping checks the engine answers and says what it is.
 func (e *Engine) Ping(ctx context.Context) (orchestrator.EngineInfo, error) {
-	if _, err := e.cli.Ping(ctx); err != nil {
+	ping, err := e.cli.Ping(ctx)
+	if err != nil {
 		return orchestrator.EngineInfo{}, e.down(err)
 	}
+	// The SDK would ping again before its first versioned request.
+	e.cli.NegotiateAPIVersionPing(ping)
 	v, err := e.cli.ServerVersion(ctx)
 	if err != nil {
 		return orchestrator.EngineInfo{}, e.check(err, "engine version")
@@ -113,6 +137,17 @@ func (e *Engine) Ping(ctx context.Context) (orchestrator.EngineInfo, error) {
 		APIVersion:    e.cli.ClientVersion(),
 		OS:            v.Os + "/" + v.Arch,
 	}, nil
+}
+
+// Reach checks the engine answers with one ping, which also settles the
+// API version the requests after it use, and returns that version.
+func (e *Engine) Reach(ctx context.Context) (string, error) {
+	ping, err := e.cli.Ping(ctx)
+	if err != nil {
+		return "", e.down(err)
+	}
+	e.cli.NegotiateAPIVersionPing(ping)
+	return e.cli.ClientVersion(), nil
 }
 
 // check wraps err with what was being done, turning connection failures

@@ -14,7 +14,8 @@ import (
 var _ orchestrator.Locker = (*Engine)(nil)
 
 // HoldLock creates the lock container with its standard input open for one
-// client (StdinOnce), attaches to it and starts it. Its command reads that
+// client (StdinOnce), attaches to it and starts it (in the background, see
+// below; ReleaseLock waits for that start). Its command reads that
 // input, so it runs while this connection is open; when it closes (Close,
 // or this process dies, even across an SSH tunnel) the engine closes the
 // container's input and the container exits. No network, no restart.
@@ -42,11 +43,22 @@ func (e *Engine) HoldLock(ctx context.Context, spec orchestrator.ContainerSpec) 
 		undo()
 		return "", nil, e.check(err, "attach to %s", spec.Name)
 	}
-	if err := e.cli.ContainerStart(ctx, resp.ID, container.StartOptions{}); err != nil {
-		att.Close()
-		undo()
-		return "", nil, e.check(err, "start container %s", spec.Name)
-	}
+	// The create is the test-and-set, and the attached input what ends the
+	// container with this process: the lock is held from here. Its start,
+	// a full container start (a fifth of a second on a small machine), only
+	// lets others see its holder alive, so it goes on while the task works;
+	// until then others see a created lock younger than its start grace,
+	// which they count as held too.
+	started := make(chan struct{})
+	e.lockStarts.Store(resp.ID, started)
+	go func() {
+		defer close(started)
+		err := e.cli.ContainerStart(context.WithoutCancel(ctx), resp.ID, container.StartOptions{})
+		if err != nil {
+			e.log.Warn("deploy lock container did not start; others take it for held for a minute, then break it",
+				"container", spec.Name, "error", err)
+		}
+	}()
 	return resp.ID, hijacked{att.Close}, nil
 }
 
@@ -66,5 +78,14 @@ func (e *Engine) LockContainer(ctx context.Context, name string) (orchestrator.O
 	return fromInspect(r), true, nil
 }
 
-// ReleaseLock removes the lock container, as Remove does.
-func (e *Engine) ReleaseLock(ctx context.Context, id string) error { return e.Remove(ctx, id) }
+// ReleaseLock removes the lock container, as Remove does, once its start
+// is over.
+func (e *Engine) ReleaseLock(ctx context.Context, id string) error {
+	if started, ok := e.lockStarts.LoadAndDelete(id); ok {
+		select {
+		case <-started.(chan struct{}):
+		case <-ctx.Done():
+		}
+	}
+	return e.Remove(ctx, id)
+}

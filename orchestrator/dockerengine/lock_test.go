@@ -40,6 +40,25 @@ func exits(ctx context.Context, t *testing.T, e *Engine, name string) string {
 	}
 }
 
+// started waits while the lock container called name is created but not
+// started (HoldLock starts it in the background) and returns it.
+func started(ctx context.Context, t *testing.T, e *Engine, name string) (orchestrator.Observed, bool, error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	for {
+		c, ok, err := e.LockContainer(ctx, name)
+		if err != nil || !ok || c.State != "created" {
+			return c, ok, err
+		}
+		select {
+		case <-ctx.Done():
+			return c, ok, ctx.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
 func TestIntegrationHoldLock(t *testing.T) {
 	e, ctx := integration(t)
 	name := uniqueName(t)
@@ -54,7 +73,7 @@ func TestIntegrationHoldLock(t *testing.T) {
 	if _, _, err := e.HoldLock(ctx, lockSpec(name)); !errors.Is(err, orchestrator.ErrLockTaken) {
 		t.Fatalf("second HoldLock: %v, want ErrLockTaken", err)
 	}
-	c, ok, err := e.LockContainer(ctx, name)
+	c, ok, err := started(ctx, t, e, name)
 	if err != nil || !ok || c.ID != id || c.State != "running" {
 		t.Fatalf("held lock: %+v %v %v", c, ok, err)
 	}
@@ -84,7 +103,7 @@ func TestIntegrationHoldLockKilledHolder(t *testing.T) {
 		cmd.Process.Kill()
 		t.Fatalf("child: %q %v", line, err)
 	}
-	if c, ok, err := e.LockContainer(ctx, name); err != nil || !ok || c.State != "running" {
+	if c, ok, err := started(ctx, t, e, name); err != nil || !ok || c.State != "running" {
 		cmd.Process.Kill()
 		t.Fatalf("lock while its holder lives: %+v %v %v", c, ok, err)
 	}

@@ -23,6 +23,7 @@ func fromSummary(s container.Summary) orchestrator.Observed {
 		Status:  s.Status,
 		Health:  healthFromStatus(s.Status),
 		ImageID: s.ImageID,
+		Image:   s.Image,
 		Ports:   summaryPorts(s.Ports),
 	}
 	if len(s.Names) > 0 {

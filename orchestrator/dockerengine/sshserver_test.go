@@ -65,6 +65,10 @@ type sshServer struct {
 
 	mu       sync.Mutex
 	hostKeys []ssh.Signer
+
+	// handshakes counts the ssh connections authenticated, channels the
+	// socket streams opened on them.
+	handshakes, channels atomic.Int32
 }
 
 func startSSHServer(t *testing.T, authorized ssh.PublicKey, socket string, hostKeys ...ssh.Signer) *sshServer {
@@ -114,6 +118,7 @@ func (s *sshServer) serve(conn net.Conn) {
 		return
 	}
 	defer sc.Close()
+	s.handshakes.Add(1)
 	go ssh.DiscardRequests(reqs)
 	for nc := range chans {
 		var msg struct {
@@ -138,6 +143,7 @@ func (s *sshServer) serve(conn net.Conn) {
 			local.Close()
 			continue
 		}
+		s.channels.Add(1)
 		go ssh.DiscardRequests(chReqs)
 		go func() {
 			io.Copy(ch, local)

@@ -20,7 +20,7 @@ import (
 //
 // Every call is recorded as "verb args", e.g. "start demo-web-one" or
 // "exec demo-web-one supervisorctl status"; the verbs are ping, machine, containers,
-// image, build, network, rmnetwork, create, start, stop, remove, inspect,
+// image, build, network, netstate, rmnetwork, create, start, stop, remove, inspect,
 // exec, attach, logs, save, load, copy, lock, findlock and unlock, and for
 // Swarm swarm, services and gateway.
 type Fake struct {
@@ -42,6 +42,7 @@ type Fake struct {
 	images      map[string]string
 	layers      map[string][]string // SetLayers: image ID -> diff IDs
 	networks    map[string]bool
+	addressed   map[string]bool   // networks that take addresses given at create time
 	copied      map[string]string // CopyTo: path -> content
 	calls       []string
 	callTimes   []time.Time // when each of calls was made
@@ -79,7 +80,7 @@ func New() *Fake {
 	return &Fake{
 		info:       orchestrator.EngineInfo{Host: "fake", ServerVersion: "0-fake", APIVersion: "0", OS: "fake"},
 		containers: map[string]*orchestrator.Observed{}, specs: map[string]orchestrator.ContainerSpec{},
-		images: map[string]string{}, networks: map[string]bool{}, failures: map[string]error{},
+		images: map[string]string{}, networks: map[string]bool{}, addressed: map[string]bool{}, failures: map[string]error{},
 		execs: map[string]Result{}, attaches: map[string]Result{}, logs: map[string]string{},
 		started: map[string]finished{}, startDelays: map[string]time.Duration{},
 		nextIP: 2,
@@ -249,7 +250,7 @@ func (f *Fake) Writes() []string {
 	for _, c := range f.calls {
 		verb, _, _ := strings.Cut(c, " ")
 		switch verb {
-		case "ping", "machine", "containers", "image", "inspect", "logs", "gateway", "lock", "findlock", "unlock":
+		case "ping", "machine", "containers", "image", "inspect", "logs", "gateway", "lock", "findlock", "unlock", "netstate":
 		default:
 			w = append(w, c)
 		}
@@ -365,16 +366,26 @@ func (f *Fake) Containers(_ context.Context, project string) ([]orchestrator.Obs
 	if err := f.begin("containers", project); err != nil {
 		return nil, err
 	}
+	return f.list(project), nil
+}
+
+// list is the project's containers, sorted by name, each with the image
+// reference it was made from while that still names its image, else its
+// image ID, as an engine's list shows it. The caller holds f.mu.
+func (f *Fake) list(project string) []orchestrator.Observed {
 	var out []orchestrator.Observed
 	for _, c := range f.containers {
 		if p, ok := c.Labels[orchestrator.LabelProject]; ok && (project == "" || p == project) {
 			ob := clone(*c)
 			ob.StartedAt, ob.Restarts = time.Time{}, 0 // as the engine's list: Inspect alone says these
+			if ob.Image != "" && f.images[ob.Image] != ob.ImageID {
+				ob.Image = ob.ImageID
+			}
 			out = append(out, ob)
 		}
 	}
 	slices.SortFunc(out, func(a, b orchestrator.Observed) int { return strings.Compare(a.Name, b.Name) })
-	return out, nil
+	return out
 }
 
 func (f *Fake) ImageID(_ context.Context, ref string) (string, error) {
@@ -456,7 +467,7 @@ func (f *Fake) Create(_ context.Context, spec orchestrator.ContainerSpec) (strin
 		return "", fmt.Errorf("network %s not found", spec.Network)
 	}
 	f.containers[spec.Name] = &orchestrator.Observed{ID: spec.Name, Name: spec.Name, Labels: maps.Clone(spec.Labels),
-		State: "created", Status: "created", ImageID: f.images[spec.Image], Ports: slices.Clone(spec.Ports)}
+		State: "created", Status: "created", ImageID: f.images[spec.Image], Image: spec.Image, Ports: slices.Clone(spec.Ports)}
 	f.specs[spec.Name] = spec
 	return spec.Name, nil
 }
@@ -485,7 +496,19 @@ func (f *Fake) Start(_ context.Context, id string) error {
 	if !ok {
 		return noSuchContainer(id)
 	}
-	if c.State != "running" && !f.specs[id].HostNetwork { // nethost: no address on a network of the engine
+	switch {
+	case c.State == "running" || f.specs[id].HostNetwork: // nethost: no address on a network of the engine
+	case f.specs[id].IP != "":
+		if !f.addressed[f.specs[id].Network] {
+			return fmt.Errorf("user specified IP address is supported only when connecting to networks with user configured subnets")
+		}
+		for other, o := range f.containers {
+			if other != id && o.IP == f.specs[id].IP && f.specs[other].Network == f.specs[id].Network {
+				return fmt.Errorf("Address already in use: %s", o.IP)
+			}
+		}
+		c.IP = f.specs[id].IP
+	default:
 		c.IP = fmt.Sprintf("10.0.0.%d", f.nextIP)
 		f.nextIP++
 	}

@@ -10,7 +10,27 @@ import (
 	"github.com/dockerops/dockerops/orchestrator"
 )
 
-var _ orchestrator.Locker = (*Fake)(nil)
+var (
+	_ orchestrator.Locker       = (*Fake)(nil)
+	_ orchestrator.LockObserver = (*Fake)(nil)
+)
+
+// ContainersAndLock is Containers, recorded as the same "containers
+// PROJECT" call, that also finds the project's lock container.
+func (f *Fake) ContainersAndLock(_ context.Context, project string) ([]orchestrator.Observed, *orchestrator.Observed, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.begin("containers", project); err != nil {
+		return nil, nil, err
+	}
+	for _, c := range f.containers {
+		if c.Name == orchestrator.LockName(project) {
+			lock := clone(*c)
+			return f.list(project), &lock, nil
+		}
+	}
+	return f.list(project), nil, nil
+}
 
 // HoldLock makes a running lock container, recorded as "lock NAME", unless
 // a container of that name exists. Its ID is not its name, as on a real

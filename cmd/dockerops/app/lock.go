@@ -318,7 +318,12 @@ func (s *session) changing(ctx context.Context) (bool, error) {
 // to lock_wait, while another process holds one of the task's locks, and
 // fails naming it as taking the lock would, without making a lock
 // container.
-func (s *session) unchanged(ctx context.Context) error {
+func (s *session) unchanged(ctx context.Context) error { return s.unchangedAfter(ctx, nil) }
+
+// unchangedAfter is unchanged for a task that planned, on one of its
+// targets, plan: the lock container that plan's list showed, or did not,
+// is not looked for again there.
+func (s *session) unchangedAfter(ctx context.Context, plan *orchestrator.Plan) error {
 	g := s.gate
 	if g == nil || g.held != nil {
 		return nil
@@ -336,7 +341,14 @@ func (s *session) unchanged(ctx context.Context) error {
 	for _, tg := range targets {
 		if tg.engine != nil {
 			req.What = tg.what
-			if err := orchestrator.WaitUnlocked(ctx, orchestrator.Target{Host: tg.host, Engine: tg.engine}, req); err != nil {
+			t := orchestrator.Target{Host: tg.host, Engine: tg.engine}
+			wait := orchestrator.WaitUnlocked
+			if plan != nil {
+				wait = func(ctx context.Context, t orchestrator.Target, req orchestrator.LockRequest) error {
+					return orchestrator.WaitUnlockedAfter(ctx, t, req, *plan)
+				}
+			}
+			if err := wait(ctx, t, req); err != nil {
 				return err
 			}
 		}

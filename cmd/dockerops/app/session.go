@@ -105,15 +105,13 @@ func (s *session) dockerEngine(ctx context.Context, host string) (orchestrator.E
 	if err != nil {
 		return nil, err
 	}
-	info, err := e.Ping(ctx)
-	if err != nil {
+	if err := s.reach(ctx, e); err != nil {
 		closeEngine(e)
 		if host != "" {
 			return nil, fmt.Errorf("host %s: %w", host, err)
 		}
 		return nil, err
 	}
-	s.log.Debug("engine", "host", info.Host, "version", info.ServerVersion, "api", info.APIVersion)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if prev, ok := s.engines[host]; ok { // dialled twice at once: keep one
@@ -124,6 +122,25 @@ func (s *session) dockerEngine(ctx context.Context, host string) (orchestrator.E
 	}
 	s.engines[host] = e
 	return e, nil
+}
+
+// reacher is an engine that can check it answers in one request, lighter
+// than Ping, which also asks its version.
+type reacher interface {
+	Reach(ctx context.Context) (apiVersion string, err error)
+}
+
+// reach checks a newly dialled engine answers, so a task fails before it
+// does anything when one of its engines is down.
+func (s *session) reach(ctx context.Context, e orchestrator.Engine) error {
+	if r, ok := e.(reacher); ok {
+		api, err := r.Reach(ctx)
+		s.log.Debug("engine", "api", api)
+		return err
+	}
+	info, err := e.Ping(ctx)
+	s.log.Debug("engine", "host", info.Host, "version", info.ServerVersion, "api", info.APIVersion)
+	return err
 }
 
 // dialDocker connects to the Docker engine of host: DOCKER_HOST or the

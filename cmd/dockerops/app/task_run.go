@@ -3,6 +3,7 @@ package app
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -36,11 +37,13 @@ func runRun(ctx context.Context, s *session, a Args) error {
 		if instances, err = s.onHost(ctx, p, host, instances); err != nil {
 			return err
 		}
+	}
+	detached, attached := splitInteractive(instances)
+	if host := a.strOr("host", ""); host != "" && (a.flag("ship") || len(attached) > 0) {
 		if err := s.imagesToHost(ctx, o, p, instances, a); err != nil {
 			return err
 		}
 	}
-	detached, attached := splitInteractive(instances)
 	known := map[string]bool{}
 	if a.flag("remove_orphans") {
 		all, err := p.Resolve(project.Selection{Target: "all"}, project.Overrides{})
@@ -57,7 +60,16 @@ func runRun(ctx context.Context, s *session, a Args) error {
 		// before the lock may be stale, so it is made again under it.
 		opts := orchestrator.PlanOptions{RemoveOrphans: a.flag("remove_orphans"), Known: known, Wait: a.flag("wait")}
 		plan, err := o.Plan(ctx, detached, opts)
-		if again, lerr := s.lockFor(ctx, a, err != nil || plan.Changes() > 0 || len(attached) > 0); lerr != nil {
+		var missing *orchestrator.MissingImagesError
+		if a.strOr("host", "") != "" && errors.As(err, &missing) {
+			// A host builds the images it lacks: the plan found which,
+			// without a lookup per image when it has them all.
+			if err := s.buildOnHost(ctx, o, p, missing.Containers, a); err != nil {
+				return err
+			}
+			plan, err = o.Plan(ctx, detached, opts)
+		}
+		if again, lerr := s.lockFor(ctx, a, err != nil || plan.Changes() > 0 || len(attached) > 0, &plan); lerr != nil {
 			return lerr
 		} else if again {
 			plan, err = o.Plan(ctx, detached, opts)
@@ -71,7 +83,10 @@ func runRun(ctx context.Context, s *session, a Args) error {
 			return err
 		}
 	}
-	if _, err := s.lockFor(ctx, a, len(attached) > 0); err != nil {
+	if len(attached) == 0 && len(detached) > 0 {
+		return nil // the detached ones' lockFor waited already, or holds the lock
+	}
+	if _, err := s.lockFor(ctx, a, len(attached) > 0, nil); err != nil {
 		return err
 	}
 	return s.runAttachedAll(ctx, o, attached, a, func(project.Instance) string { return "interactive" })
@@ -79,15 +94,16 @@ func runRun(ctx context.Context, s *session, a Args) error {
 
 // lockFor takes the running task's deploy locks when it will write
 // (s.changing; true when taken now), or, when it will not, waits while
-// another process holds them (s.unchanged). A dry run takes none.
-func (s *session) lockFor(ctx context.Context, a Args, writes bool) (bool, error) {
+// another process holds them (s.unchangedAfter the plan, when there is
+// one). A dry run takes none.
+func (s *session) lockFor(ctx context.Context, a Args, writes bool, plan *orchestrator.Plan) (bool, error) {
 	if a.flag("dry_run") {
 		return false, nil
 	}
 	if writes {
 		return s.changing(ctx)
 	}
-	return false, s.unchanged(ctx)
+	return false, s.unchangedAfter(ctx, plan)
 }
 
 // runAttached runs an interactive instance with the terminal attached.
@@ -247,6 +263,12 @@ func (s *session) imagesToHost(ctx context.Context, o *orchestrator.Orchestrator
 			missing = append(missing, in.Container)
 		}
 	}
+	return s.buildOnHost(ctx, o, p, missing, a)
+}
+
+// buildOnHost builds on a host the images of the run.conf containers
+// missing there (none: nothing to do).
+func (s *session) buildOnHost(ctx context.Context, o *orchestrator.Orchestrator, p *project.Project, missing []string, a Args) error {
 	if len(missing) == 0 {
 		return nil
 	}
