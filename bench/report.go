@@ -21,7 +21,7 @@ func printMachine(w io.Writer, compose string) {
 		output("docker", "info", "--format", "{{.Driver}}"), output("docker", "info", "--format", "{{.CgroupVersion}}"),
 		output("docker", "version", "--format", "{{.Client.Version}}"))
 	fmt.Fprintf(w, "* Compose: %s (`%s`).\n", composeVersionOf(compose), compose)
-	fmt.Fprintf(w, "* dockerops: commit %s, default `parallel=8`.\n\n", output("git", "describe", "--always", "--dirty"))
+	fmt.Fprintf(w, "* dockerops: commit %s, default `parallel` (no bound).\n\n", output("git", "describe", "--always", "--dirty"))
 }
 
 // output is a command's trimmed stdout, or "unknown".

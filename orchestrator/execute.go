@@ -17,7 +17,7 @@ import (
 func (o *Orchestrator) Apply(ctx context.Context, plan Plan) error {
 	x := &execution{o: o, plan: plan, ips: map[string]string{},
 		done: map[string]chan struct{}{}, started: map[string]*startedSignal{}, failed: map[string]bool{},
-		sem: make(chan struct{}, o.parallel()), dependants: map[string]int{}}
+		sem: make(chan struct{}, o.parallel(len(plan.Steps))), dependants: map[string]int{}}
 	for _, s := range plan.Steps {
 		x.done[s.Name] = make(chan struct{})
 		x.started[s.Name] = &startedSignal{c: make(chan struct{})}

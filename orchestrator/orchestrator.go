@@ -13,7 +13,9 @@ type Orchestrator struct {
 	Events Events
 	// Log receives debug logs; nil = discard.
 	Log *slog.Logger
-	// Parallel bounds the engine operations in flight (default 8).
+	// Parallel bounds the engine operations in flight; 0 = no bound, as
+	// Compose: the engine queues what it cannot do at once, and a bound
+	// only leaves it idle between a step's requests (stops, most of all).
 	Parallel int
 	// AuthorizedKeys is given to every container for the dockerops user.
 	AuthorizedKeys string
@@ -39,9 +41,10 @@ func (o *Orchestrator) on(s *Step) *Orchestrator {
 	return &c
 }
 
-func (o *Orchestrator) parallel() int {
-	if o.Parallel < 1 {
-		return 8
+// parallel is how many of n steps may run at once.
+func (o *Orchestrator) parallel(n int) int {
+	if o.Parallel < 1 || o.Parallel > n {
+		return max(n, 1)
 	}
 	return o.Parallel
 }

@@ -10,7 +10,7 @@ var (
 	keyGroup    = Key{"group", kindString, "only the instances of this run.conf group"}
 	keyHost     = Key{"host", kindString, "a host of hosts.conf: act on its remote engine"}
 	keyHosts    = Key{"hosts", kindString, "all: find the host of hosts.conf that runs the instance (Swarm mode too) and act there"}
-	keyParallel = Key{"parallel", kindCount, "how many engine operations run at once (default 8)"}
+	keyParallel = Key{"parallel", kindCount, "how many engine operations run at once (default: no limit, as Compose)"}
 	keyFormat   = Key{"format", kindString, "output format: table (default) or json"}
 	keyForce    = Key{"force", kindBool, "do not ask for confirmation"}
 	keyTimeout  = Key{"timeout", kindNumber, "grace before a container is killed (default 10)"}

@@ -218,7 +218,7 @@ func (s *session) newOrchestrator(t orchestrator.Target, name string, a Args) (*
 		Project:     name,
 		Events:      events,
 		Log:         s.log,
-		Parallel:    a.countOr("parallel", 8),
+		Parallel:    a.countOr("parallel", 0),
 		StopTimeout: seconds(a.numOr("timeout", 10)),
 		WaitTimeout: seconds(a.numOr("wait_timeout", 120)),
 	}, nil
