@@ -48,7 +48,7 @@ type Engine struct {
 	ssh  *sshDialer // nil unless the host is ssh://
 	log  *slog.Logger
 
-	lockStarts sync.Map // lock container ID -> chan struct{} closed once its start is over
+	lockStarts sync.Map // lock container ID -> lockStart
 }
 
 // New makes an engine client. It does not contact the engine: Ping does.

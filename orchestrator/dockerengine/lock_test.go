@@ -5,13 +5,23 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
+	"slices"
 	"testing"
 	"time"
 
+	"github.com/docker/docker/api/types/events"
+	"github.com/docker/docker/api/types/filters"
+
 	"github.com/dockerops/dockerops/orchestrator"
 )
+
+// The lock tests watch the lock container start and exit: a short delay
+// before its start keeps them quick (the child holder of
+// TestIntegrationHoldLockKilledHolder is this binary too).
+func init() { lockStartDelay = 100 * time.Millisecond }
 
 func lockSpec(name string) orchestrator.ContainerSpec {
 	return orchestrator.ContainerSpec{Name: name, Image: baseImage, Entrypoint: []string{"cat"}, Cmd: []string{},
@@ -80,6 +90,56 @@ func TestIntegrationHoldLock(t *testing.T) {
 	hold.Close()
 	if st := exits(ctx, t, e, name); st != "exited" {
 		t.Errorf("after the hold closed the lock container is %s, want exited", st)
+	}
+}
+
+// TestIntegrationHoldLockReleasedBeforeStart releases a lock before its
+// start is due: the container never ran and is gone, and the release does
+// not wait for the start.
+func TestIntegrationHoldLockReleasedBeforeStart(t *testing.T) {
+	e, ctx := integration(t)
+	delay := lockStartDelay
+	lockStartDelay = time.Hour
+	t.Cleanup(func() { lockStartDelay = delay })
+	name := uniqueName(t)
+	t.Cleanup(func() { e.Remove(context.Background(), name) })
+	since := time.Now()
+	id, hold, err := e.HoldLock(ctx, lockSpec(name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer hold.Close()
+	rctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	if err := e.ReleaseLock(rctx, id); err != nil {
+		t.Fatalf("release: %v", err)
+	}
+	if c, ok, err := e.LockContainer(ctx, name); ok || err != nil {
+		t.Errorf("after the release the lock container is %+v (%v), want gone", c, err)
+	}
+	if got := containerEvents(ctx, t, e, id, since); !slices.Contains(got, "destroy") || slices.Contains(got, "start") {
+		t.Errorf("the lock container's events: %v, want it destroyed, never started", got)
+	}
+}
+
+// containerEvents are the engine's events of container id from since until
+// now.
+func containerEvents(ctx context.Context, t *testing.T, e *Engine, id string, since time.Time) []string {
+	t.Helper()
+	stamp := func(t time.Time) string { return fmt.Sprintf("%d.%09d", t.Unix(), t.Nanosecond()) }
+	msgs, errs := e.cli.Events(ctx, events.ListOptions{Since: stamp(since), Until: stamp(time.Now()),
+		Filters: filters.NewArgs(filters.Arg("container", id))})
+	var got []string
+	for {
+		select {
+		case m := <-msgs:
+			got = append(got, string(m.Action))
+		case err := <-errs:
+			if err != nil && !errors.Is(err, io.EOF) {
+				t.Fatalf("events: %v", err)
+			}
+			return got
+		}
 	}
 }
 
