@@ -34,10 +34,9 @@ type NetworkAddresses struct {
 
 // allocator hands out the addresses of a NetworkAddresses, lowest first.
 type allocator struct {
-	free  netip.Prefix
-	used  map[netip.Addr]bool
-	next  netip.Addr
-	first bool
+	free netip.Prefix
+	used map[netip.Addr]bool
+	next netip.Addr
 }
 
 func newAllocator(n NetworkAddresses) *allocator {

@@ -314,15 +314,12 @@ func (s *session) changing(ctx context.Context) (bool, error) {
 	return true, nil
 }
 
-// unchanged is told the running task found nothing to change: it waits, up
-// to lock_wait, while another process holds one of the task's locks, and
-// fails naming it as taking the lock would, without making a lock
-// container.
-func (s *session) unchanged(ctx context.Context) error { return s.unchangedAfter(ctx, nil) }
-
-// unchangedAfter is unchanged for a task that planned, on one of its
-// targets, plan: the lock container that plan's list showed, or did not,
-// is not looked for again there.
+// unchangedAfter is told the running task found nothing to change: it
+// waits, up to lock_wait, while another process holds one of the task's
+// locks, and fails naming it as taking the lock would, without making a
+// lock container. plan, when the task planned on one of its targets, is
+// that plan: the lock container its list showed, or did not, is not looked
+// for again there.
 func (s *session) unchangedAfter(ctx context.Context, plan *orchestrator.Plan) error {
 	g := s.gate
 	if g == nil || g.held != nil {
