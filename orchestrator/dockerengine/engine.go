@@ -94,8 +94,8 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 }
 
 // idleConnections is how many connections to the engine stay open between
-// requests: more than the orchestrator runs at once (8 by default), so
-// parallel creates and starts reuse theirs. With net/http's default of 2 per
+// requests, so parallel creates and starts reuse theirs (parallel=N or the
+// default, no bound, may have more in flight: those beyond it reconnect). With net/http's default of 2 per
 // host every request beyond the second made a new connection, which over
 // ssh:// is a new channel and a new connection to the remote socket.
 const idleConnections = 32
@@ -121,12 +121,10 @@ func (e *Engine) Close() error {
 
 // Ping checks the engine answers and says what it is.
 func (e *Engine) Ping(ctx context.Context) (orchestrator.EngineInfo, error) {
-	ping, err := e.cli.Ping(ctx)
+	api, err := e.Reach(ctx)
 	if err != nil {
-		return orchestrator.EngineInfo{}, e.down(err)
+		return orchestrator.EngineInfo{}, err
 	}
-	// The SDK would ping again before its first versioned request.
-	e.cli.NegotiateAPIVersionPing(ping)
 	v, err := e.cli.ServerVersion(ctx)
 	if err != nil {
 		return orchestrator.EngineInfo{}, e.check(err, "engine version")
@@ -134,13 +132,14 @@ func (e *Engine) Ping(ctx context.Context) (orchestrator.EngineInfo, error) {
 	return orchestrator.EngineInfo{
 		Host:          e.host,
 		ServerVersion: v.Version,
-		APIVersion:    e.cli.ClientVersion(),
+		APIVersion:    api,
 		OS:            v.Os + "/" + v.Arch,
 	}, nil
 }
 
 // Reach checks the engine answers with one ping, which also settles the
-// API version the requests after it use, and returns that version.
+// API version the requests after it use (the SDK would otherwise ping again
+// before its first versioned request), and returns that version.
 func (e *Engine) Reach(ctx context.Context) (string, error) {
 	ping, err := e.cli.Ping(ctx)
 	if err != nil {
