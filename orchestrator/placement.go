@@ -38,10 +38,10 @@ func (h PlacedHost) Runs(group string) bool {
 	return len(h.Groups) == 0 || slices.Contains(h.Groups, group)
 }
 
-// hostFor is the first host that runs group.
-func (pl Placement) hostFor(group string) (string, bool) {
+// HostFor is the first host that runs group.
+func (pl Placement) HostFor(group string) (string, bool) {
 	for _, h := range pl.Hosts {
-		if len(h.Groups) == 0 || slices.Contains(h.Groups, group) {
+		if h.Runs(group) {
 			return h.Name, true
 		}
 	}
@@ -70,7 +70,7 @@ func (pl Placement) OnHost(host string, selected, all []project.Instance, addres
 			if in.Env[key] != "" || !found || pl.Runs(host, target.Group) {
 				continue
 			}
-			other, ok := pl.hostFor(target.Group)
+			other, ok := pl.HostFor(target.Group)
 			if !ok {
 				errs = append(errs, fmt.Errorf("%s: link %s targets group %q, which no host runs", in.Name, l.Name, target.Group))
 				continue

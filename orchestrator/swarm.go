@@ -25,3 +25,12 @@ type SwarmNode interface {
 // IsSwarmTask reports whether an observed container is a Swarm service's
 // task, which only the Swarm may replace or remove.
 func (ob Observed) IsSwarmTask() bool { return ob.Labels[LabelSwarmService] != "" }
+
+// InstanceName is the name the instance goes by: a swarm task's is its
+// service's, since the task's container name changes with every update.
+func (ob Observed) InstanceName() string {
+	if ob.IsSwarmTask() {
+		return ob.Labels[LabelSwarmService]
+	}
+	return ob.Name
+}

@@ -92,12 +92,15 @@ func writeConfigTable(w io.Writer, instances []project.Instance) error {
 	return tw.Flush()
 }
 
-func portList(ports []project.Port) string {
-	parts := make([]string, len(ports))
-	for i, p := range ports {
-		parts[i] = fmt.Sprintf("%d:%d/%s", p.Host, p.Container, p.Protocol)
+func portList(ports []project.Port) string { return strings.Join(portStrings(ports), ",") }
+
+// portStrings says each published port as host:container/protocol.
+func portStrings(ports []project.Port) []string {
+	var parts []string
+	for _, p := range ports {
+		parts = append(parts, fmt.Sprintf("%d:%d/%s", p.Host, p.Container, p.Protocol))
 	}
-	return strings.Join(parts, ",")
+	return parts
 }
 
 func linkList(links []project.Link) string {

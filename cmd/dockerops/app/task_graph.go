@@ -80,16 +80,16 @@ func (s *session) projectGraph(a Args, allHosts bool) (graph.Graph, *project.Pro
 		if err != nil {
 			return graph.Graph{}, nil, err
 		}
+		pl = placement(hosts)
 		if host, ok := a.str("host"); ok {
 			if _, err := hosts.Lookup(host); err != nil {
 				return graph.Graph{}, nil, err
 			}
-			selected = slices.DeleteFunc(selected, func(in project.Instance) bool { return !placement(hosts).Runs(host, in.Group) })
+			selected = slices.DeleteFunc(selected, func(in project.Instance) bool { return !pl.Runs(host, in.Group) })
 			if len(selected) == 0 {
 				return graph.Graph{}, nil, fmt.Errorf("graph: host %s runs none of the selected instances (see its groups in hosts.conf)", host)
 			}
 		}
-		pl = placement(hosts)
 	}
 	drawn := map[string]bool{}
 	draw := func(in project.Instance) {
@@ -123,9 +123,7 @@ func (s *session) projectGraph(a Args, allHosts bool) (graph.Graph, *project.Pro
 // group (none without hosts).
 func graphNode(in project.Instance, pl orchestrator.Placement) graph.Node {
 	n := graph.Node{Name: in.Name, Type: string(in.InstanceType), Image: in.Image, Group: in.Group}
-	for _, port := range in.Ports {
-		n.Ports = append(n.Ports, fmt.Sprintf("%d:%d/%s", port.Host, port.Container, port.Protocol))
-	}
+	n.Ports = portStrings(in.Ports)
 	for _, kept := range []struct {
 		on  bool
 		dir string
@@ -134,12 +132,7 @@ func graphNode(in project.Instance, pl orchestrator.Placement) graph.Node {
 			n.Data = append(n.Data, kept.dir)
 		}
 	}
-	for _, h := range pl.Hosts {
-		if h.Runs(in.Group) {
-			n.Host = h.Name
-			break
-		}
-	}
+	n.Host, _ = pl.HostFor(in.Group)
 	return n
 }
 
@@ -165,10 +158,7 @@ func (s *session) colourByState(ctx context.Context, g *graph.Graph, a Args, all
 	where := map[string]located{}
 	for _, hc := range found {
 		for _, ob := range hc.observed {
-			name := ob.Name
-			if ob.IsSwarmTask() {
-				name = ob.Labels[orchestrator.LabelSwarmService]
-			}
+			name := ob.InstanceName()
 			if prev, ok := where[name]; !ok || prev.ob.State != "running" {
 				where[name] = located{hc.host, ob}
 			}

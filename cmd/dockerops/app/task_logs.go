@@ -139,10 +139,7 @@ func (s *session) mergedLogs(ctx context.Context, list []located, spec orchestra
 	errs := make([]error, len(list))
 	var wg sync.WaitGroup
 	for i, l := range list {
-		name := l.ob.Name
-		if sv := l.ob.Labels[orchestrator.LabelSwarmService]; l.ob.IsSwarmTask() && sv != "" {
-			name = sv // as ps names it: the task's container name changes with every update
-		}
+		name := l.ob.InstanceName() // as ps names it
 		label := name
 		if all {
 			label += "@" + l.host

@@ -122,10 +122,7 @@ func containerEntry(host string, ob orchestrator.Observed) psEntry {
 		e.status = ob.State
 	}
 	if ob.IsSwarmTask() {
-		e.Task = ob.Labels[orchestrator.LabelSwarmTask]
-		if sv := ob.Labels[orchestrator.LabelSwarmService]; sv != "" {
-			e.Name = sv
-		}
+		e.Task, e.Name = ob.Labels[orchestrator.LabelSwarmTask], ob.InstanceName()
 	}
 	if e.Task != "" {
 		e.status += " (swarm task " + shortID(e.Task) + ")"
