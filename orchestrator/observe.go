@@ -41,11 +41,7 @@ func (o *Orchestrator) observe(ctx context.Context) (observed, error) {
 func WaitUnlockedAfter(ctx context.Context, t Target, req LockRequest, plan Plan) error {
 	if plan.seen.lockKnown && plan.Host == t.Host {
 		l := plan.seen.lock
-		timeout := req.Timeout
-		if timeout <= 0 {
-			timeout = DefaultLockTimeout
-		}
-		if l == nil || broken(*l, holderOf(l.Labels), timeout) != "" {
+		if l == nil || broken(*l, holderOf(l.Labels), newLockWait(t, req).timeout) != "" {
 			return nil
 		}
 	}

@@ -143,15 +143,24 @@ func spool(ctx context.Context, s shipStep) (a *imagearchive.Archive, release fu
 		a, err = shared.spool(ctx, s.refs)
 		return a, func() {}, err
 	}
-	saved, err := s.from.SaveImages(ctx, s.refs)
-	if err != nil {
+	if a, err = saveSpooled(ctx, s.from, s.refs); err != nil {
 		return nil, nil, err
 	}
-	defer saved.Close()
-	if a, err = imagearchive.Spool(saved, ""); err != nil {
-		return nil, nil, fmt.Errorf("spool the saved images: %w", err)
-	}
 	return a, func() { _ = a.Close() }, nil
+}
+
+// saveSpooled saves the images of from into a temporary file.
+func saveSpooled(ctx context.Context, from Engine, refs []string) (*imagearchive.Archive, error) {
+	saved, err := from.SaveImages(ctx, refs)
+	if err != nil {
+		return nil, err
+	}
+	defer saved.Close()
+	a, err := imagearchive.Spool(saved, "")
+	if err != nil {
+		return nil, fmt.Errorf("spool the saved images: %w", err)
+	}
+	return a, nil
 }
 
 // load streams what write writes into the target's `docker load`.

@@ -3,7 +3,6 @@ package orchestrator
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 	"sync"
 
@@ -43,15 +42,7 @@ func (s *SharedSaves) spool(ctx context.Context, refs []string) (*imagearchive.A
 	}
 	s.mu.Unlock()
 	sv.once.Do(func() {
-		saved, err := s.Engine.SaveImages(ctx, refs)
-		if err != nil {
-			sv.err = err
-			return
-		}
-		defer saved.Close()
-		if sv.archive, sv.err = imagearchive.Spool(saved, ""); sv.err != nil {
-			sv.err = fmt.Errorf("spool the saved images: %w", sv.err)
-		}
+		sv.archive, sv.err = saveSpooled(ctx, s.Engine, refs)
 	})
 	return sv.archive, sv.err
 }

@@ -75,14 +75,8 @@ func (e *Engine) Inspect(ctx context.Context, id string) (orchestrator.Observed,
 
 // ImageID returns the local image's ID, "" when there is no such image.
 func (e *Engine) ImageID(ctx context.Context, ref string) (string, error) {
-	img, err := e.cli.ImageInspect(ctx, ref)
-	if cerrdefs.IsNotFound(err) {
-		return "", nil
-	}
-	if err != nil {
-		return "", e.check(err, "inspect image %s", ref)
-	}
-	return img.ID, nil
+	id, _, err := e.ImageInfo(ctx, ref)
+	return id, err
 }
 
 // Create creates a container already joined to its network, with its
