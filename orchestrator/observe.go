@@ -36,10 +36,11 @@ func (o *Orchestrator) observe(ctx context.Context) (observed, error) {
 }
 
 // WaitUnlockedAfter is WaitUnlocked for a task that found nothing to
-// change with plan: when the plan's list showed no live lock container,
-// there is nothing to wait for and no need to look again.
-func WaitUnlockedAfter(ctx context.Context, t Target, req LockRequest, plan Plan) error {
-	if plan.seen.lockKnown && plan.Host == t.Host {
+// change with plan (nil: it did not plan on t): when the plan's list showed
+// no live lock container, there is nothing to wait for and no need to look
+// again.
+func WaitUnlockedAfter(ctx context.Context, t Target, req LockRequest, plan *Plan) error {
+	if plan != nil && plan.seen.lockKnown && plan.Host == t.Host {
 		l := plan.seen.lock
 		if l == nil || broken(*l, holderOf(l.Labels), newLockWait(t, req).timeout) != "" {
 			return nil

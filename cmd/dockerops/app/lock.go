@@ -339,13 +339,7 @@ func (s *session) unchangedAfter(ctx context.Context, plan *orchestrator.Plan) e
 		if tg.engine != nil {
 			req.What = tg.what
 			t := orchestrator.Target{Host: tg.host, Engine: tg.engine}
-			wait := orchestrator.WaitUnlocked
-			if plan != nil {
-				wait = func(ctx context.Context, t orchestrator.Target, req orchestrator.LockRequest) error {
-					return orchestrator.WaitUnlockedAfter(ctx, t, req, *plan)
-				}
-			}
-			if err := wait(ctx, t, req); err != nil {
+			if err := orchestrator.WaitUnlockedAfter(ctx, t, req, plan); err != nil {
 				return err
 			}
 		}
