@@ -74,6 +74,30 @@ type located struct {
 	ob   orchestrator.Observed
 }
 
+// locate finds, on every engine of hosts at once, the project's instances
+// the argument, instance= and (for the tasks that take it) group= select:
+// a swarm task only while it is its service's current one (currentTasks).
+// project is the project's name on the engines.
+func (s *session) locate(ctx context.Context, a Args, hosts []string) (list []located, project string, err error) {
+	project, err = s.projectForEngine()
+	if err != nil {
+		return nil, "", err
+	}
+	found, err := s.observeHosts(ctx, hosts, project)
+	if err != nil {
+		return nil, "", err
+	}
+	group, byGroup := a.str("group")
+	for _, hc := range found {
+		for _, ob := range selectInstances(hc.observed, a) {
+			if !byGroup || ob.Labels[orchestrator.LabelGroup] == group {
+				list = append(list, located{hc.host, ob})
+			}
+		}
+	}
+	return currentTasks(list), project, nil
+}
+
 // oneInstanceOnHosts finds, on every host at once, the one instance the
 // argument names and returns a narrowed to the host that runs it.
 func (s *session) oneInstanceOnHosts(ctx context.Context, a Args, what string) (Args, orchestrator.Observed, error) {
@@ -84,21 +108,10 @@ func (s *session) oneInstanceOnHosts(ctx context.Context, a Args, what string) (
 	if err != nil {
 		return a, orchestrator.Observed{}, err
 	}
-	name, err := s.projectForEngine()
+	list, name, err := s.locate(ctx, a, hosts)
 	if err != nil {
 		return a, orchestrator.Observed{}, err
 	}
-	found, err := s.observeHosts(ctx, hosts, name)
-	if err != nil {
-		return a, orchestrator.Observed{}, err
-	}
-	var list []located
-	for _, hc := range found {
-		for _, ob := range selectInstances(hc.observed, a) {
-			list = append(list, located{hc.host, ob})
-		}
-	}
-	list = currentTasks(list)
 	switch len(list) {
 	case 1:
 		return a.onHost(list[0].host), list[0].ob, nil

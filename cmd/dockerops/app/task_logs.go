@@ -74,25 +74,12 @@ func (s *session) logSources(ctx context.Context, a Args, all bool) ([]located, 
 			return nil, err
 		}
 	}
-	name, err := s.projectForEngine()
+	list, name, err := s.locate(ctx, a, hosts)
 	if err != nil {
 		return nil, err
 	}
-	found, err := s.observeHosts(ctx, hosts, name)
-	if err != nil {
-		return nil, err
-	}
-	group, byGroup := a.str("group")
-	var list []located
-	for _, hc := range found {
-		for _, ob := range selectInstances(hc.observed, a) {
-			if !byGroup || ob.Labels[orchestrator.LabelGroup] == group {
-				list = append(list, located{hc.host, ob})
-			}
-		}
-	}
-	list = currentTasks(list)
 	if len(list) == 0 {
+		group, byGroup := a.str("group")
 		desc := "no instance"
 		if i, ok := a.str("instance"); ok {
 			desc += fmt.Sprintf(" %q", i)
